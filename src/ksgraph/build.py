@@ -35,7 +35,9 @@ class BuildReport:
 def source_files(settings: Settings) -> list[ParsedFile]:
     """Parse the ontology (one graph) and every data file (a graph each). Raises LoadError on the first bad file."""
     ontology = [parse_file(p, ONTOLOGY_GRAPH) for p in rdf_files([settings.ontology_dir])]
-    data_paths = [p for p in rdf_files([settings.data_dir]) if "templates" not in p.relative_to(settings.data_dir).parts]
+    data_paths = [
+        p for p in rdf_files([settings.data_dir]) if "templates" not in p.relative_to(settings.data_dir).parts
+    ]
     data = [parse_file(p) for p in data_paths]
     stems = [p.path.stem for p in data]
     duplicates = sorted({s for s in stems if stems.count(s) > 1})
@@ -46,7 +48,9 @@ def source_files(settings: Settings) -> list[ParsedFile]:
     return ontology + data
 
 
-def build(settings: Settings, *, reason: bool = True, progress: Progress = _quiet, agent: str | None = None) -> BuildReport:
+def build(
+    settings: Settings, *, reason: bool = True, progress: Progress = _quiet, agent: str | None = None
+) -> BuildReport:
     """Replace the store's content with the ontology and data of the checkout, and reason over it.
 
     Idempotent: the asserted and inferred graphs depend only on the files. Nothing is

@@ -7,7 +7,7 @@ Exit codes: 0 success, 1 the data breaks a rule (validation), 2 unusable input
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -90,7 +90,9 @@ def build(
 @app.command()
 def stats(
     store: StoreOption = None,
-    asserted_only: Annotated[bool, typer.Option("--asserted-only", help="Count classes over asserted graphs only.")] = False,
+    asserted_only: Annotated[
+        bool, typer.Option("--asserted-only", help="Count classes over asserted graphs only.")
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Triples per named graph and instances per class."""
@@ -121,7 +123,7 @@ def stats(
     out.print(classes)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -129,8 +131,12 @@ class OutputFormat(str, Enum):
 
 @app.command()
 def query(
-    query_: Annotated[str, typer.Argument(metavar="FILE_OR_NAME", help="A .rq file, a named query (see --list) or '-' for stdin.")] = "",
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeatable.")] = None,
+    query_: Annotated[
+        str, typer.Argument(metavar="FILE_OR_NAME", help="A .rq file, a named query (see --list) or '-' for stdin.")
+    ] = "",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeatable.")
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     asserted_only: Annotated[
         bool, typer.Option("--asserted-only", help="Query asserted graphs only, without the inferred graph.")
@@ -168,15 +174,23 @@ def query(
         elif query_ in catalogue:
             named = catalogue[query_]
         elif Path(query_).is_file():
-            named = parse_named_query(Path(query_)) if _has_header(Path(query_)) else NamedQuery(
-                Path(query_).stem, Path(query_), Path(query_).read_text(encoding="utf-8"), query_, "", ""
+            named = (
+                parse_named_query(Path(query_))
+                if _has_header(Path(query_))
+                else NamedQuery(
+                    Path(query_).stem, Path(query_), Path(query_).read_text(encoding="utf-8"), query_, "", ""
+                )
             )
         else:
             known = ", ".join(catalogue) or "none"
             raise fail(f"no query file or named query {query_!r} (named queries: {known})")
         substitutions = bind_params(named, raw) if named.params else _no_params(named, raw)
-        result = run(GraphStore(settings.store_dir).open_read(), named.text, inferred=not asserted_only,
-                     substitutions=substitutions)
+        result = run(
+            GraphStore(settings.store_dir).open_read(),
+            named.text,
+            inferred=not asserted_only,
+            substitutions=substitutions,
+        )
     except (QueryError, StoreError) as exc:
         raise fail(str(exc)) from None
     if isinstance(result, ox.QueryBoolean):
@@ -213,7 +227,9 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="nquads, trig, turtle, ntriples, jsonld or rdfxml.")] = "nquads",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
     graph: Annotated[str | None, typer.Option("--graph", help="Export only this named graph.")] = None,
-    asserted_only: Annotated[bool, typer.Option("--asserted-only", help="Triple formats: leave out inferences.")] = False,
+    asserted_only: Annotated[
+        bool, typer.Option("--asserted-only", help="Triple formats: leave out inferences.")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Serialise the store. Quad formats (nquads, trig) carry every named graph."""

@@ -34,7 +34,9 @@ PREFIXES_FOR_OUTPUT = {
 }
 
 
-def export(store: ox.Store, fmt: str, output: BinaryIO | Path, *, graph: str | None = None, inferred: bool = True) -> int:
+def export(
+    store: ox.Store, fmt: str, output: BinaryIO | Path, *, graph: str | None = None, inferred: bool = True
+) -> int:
     """Write the store to ``output``; returns the number of statements written.
 
     Quad formats carry every named graph (asserted, inferred, provenance). Triple

@@ -85,7 +85,8 @@ def parse_file(path: Path, graph: str | None = None) -> ParsedFile:
         # A base IRI makes relative IRIs in a file resolve predictably instead of failing.
         parsed = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
         quads = [
-            q if (path.suffix in QUAD_SUFFIXES and not isinstance(q.graph_name, ox.DefaultGraph))
+            q
+            if (path.suffix in QUAD_SUFFIXES and not isinstance(q.graph_name, ox.DefaultGraph))
             else ox.Quad(q.subject, q.predicate, q.object, target)
             for q in parsed
         ]

@@ -55,7 +55,11 @@ def record(
     ]
     for parsed in files:
         entity = ox.BlankNode()
-        shown = str(parsed.path.resolve().relative_to(root)) if root and parsed.path.resolve().is_relative_to(root) else str(parsed.path)
+        shown = (
+            str(parsed.path.resolve().relative_to(root))
+            if root and parsed.path.resolve().is_relative_to(root)
+            else str(parsed.path)
+        )
         quads += [
             q(run, PROV + "used", entity),
             q(entity, RDF + "type", ox.NamedNode(PROV + "Entity")),

@@ -128,7 +128,9 @@ def bind_params(query: NamedQuery, raw: Mapping[str, str]) -> dict[ox.Variable, 
     for param in query.params:
         if param.name not in raw or raw[param.name] == "":
             if param.required:
-                raise QueryError(f"query {query.name!r} needs parameter {param.name} ({param.type}): {param.description}")
+                raise QueryError(
+                    f"query {query.name!r} needs parameter {param.name} ({param.type}): {param.description}"
+                )
             continue
         bound[ox.Variable(param.name)] = to_term(param, raw[param.name])
     return bound
@@ -196,7 +198,7 @@ def term_text(term: object, *, compact: bool = True) -> str:
         if compact:
             for prefix, ns in PREFIXES.items():
                 if term.value.startswith(ns) and len(term.value) > len(ns):
-                    return f"{prefix}:{term.value[len(ns):]}"
+                    return f"{prefix}:{term.value[len(ns) :]}"
         return term.value
     if isinstance(term, ox.Literal):
         return term.value

@@ -17,11 +17,21 @@ from .query import dataset
 
 _NOISE_OBJECTS = {OWL + "Thing", RDFS + "Resource", OWL + "NamedIndividual"}
 _REFLEXIVE = {
-    OWL + "sameAs", RDFS + "subClassOf", OWL + "equivalentClass", RDFS + "subPropertyOf", OWL + "equivalentProperty",
+    OWL + "sameAs",
+    RDFS + "subClassOf",
+    OWL + "equivalentClass",
+    RDFS + "subPropertyOf",
+    OWL + "equivalentProperty",
 }
 _NOISE_TYPES_OF_TERMS = {
-    RDFS + "Datatype", RDFS + "Class", OWL + "Class", RDF + "Property", OWL + "ObjectProperty",
-    OWL + "DatatypeProperty", OWL + "AnnotationProperty", OWL + "Restriction",
+    RDFS + "Datatype",
+    RDFS + "Class",
+    OWL + "Class",
+    RDF + "Property",
+    OWL + "ObjectProperty",
+    OWL + "DatatypeProperty",
+    OWL + "AnnotationProperty",
+    OWL + "Restriction",
 }
 
 

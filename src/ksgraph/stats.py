@@ -37,8 +37,5 @@ def graph_sizes(store: ox.Store) -> dict[str, int]:
 def collect(store: ox.Store, *, inferred: bool = True) -> Stats:
     """Triples per named graph, and instances per class over the query dataset."""
     graphs = dataset(store, inferred=inferred)
-    classes = {
-        s["class"].value: int(s["n"].value)
-        for s in store.query(_PER_CLASS, default_graph=graphs or None)
-    }
+    classes = {s["class"].value: int(s["n"].value) for s in store.query(_PER_CLASS, default_graph=graphs or None)}
     return Stats(graph_sizes(store), classes)
