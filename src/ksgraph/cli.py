@@ -254,6 +254,9 @@ def export(
 
 
 def main() -> None:
+    from .commands import register
+
+    register()
     app()
 
 

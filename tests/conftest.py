@@ -1,0 +1,51 @@
+"""Shared fixtures: the real ontology and data, built once into a real on-disk store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ksgraph.build import build
+from ksgraph.config import Settings, load_settings, project_root
+
+ROOT = project_root()
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a store built from the checkout's ontology and data (with reasoning). Read-only for tests."""
+    settings = load_settings(tmp_path_factory.mktemp("store") / ".ksgraph")
+    build(settings)
+    return settings
+
+
+@pytest.fixture()
+def scratch_settings(tmp_path: Path, built_settings: Settings) -> Settings:
+    """A private copy of the built store that a test may change."""
+    target = tmp_path / ".ksgraph"
+    shutil.copytree(built_settings.store_dir, target)
+    return Settings(store_dir=target, root=built_settings.root)
+
+
+def run_cli(
+    *args: str, store: Path | None = None, input: str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``ksgraph`` command in a subprocess, as a user would."""
+    env = dict(os.environ)
+    if store is not None:
+        env["KSGRAPH_STORE"] = str(store)
+    return subprocess.run(
+        [sys.executable, "-m", "ksgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=input,
+        timeout=timeout,
+        cwd=ROOT,
+    )
