@@ -34,10 +34,14 @@ def scratch_settings(tmp_path: Path, built_settings: Settings) -> Settings:
 
 
 def run_cli(
-    *args: str, store: Path | None = None, input: str | None = None, timeout: float = 300
+    *args: str,
+    store: Path | None = None,
+    input: str | None = None,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real ``ksgraph`` command in a subprocess, as a user would."""
-    env = dict(os.environ)
+    """Run the real ``ksgraph`` command in a subprocess, as a user would (``env`` adds variables)."""
+    env = {**os.environ, **(env or {})}
     if store is not None:
         env["KSGRAPH_STORE"] = str(store)
     return subprocess.run(
