@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import time
@@ -106,7 +107,10 @@ class GraphStore:
         """A writable copy of the published version (or an empty store if ``fresh``).
 
         On normal exit the copy becomes the published version; on an exception it
-        is discarded and the published version is untouched.
+        is discarded and the published version is untouched. The object yielded is
+        a :class:`WritableStore` that stops working when the block ends: the database
+        must be closed before it is published, or a reader could open it while
+        RocksDB is still compacting it.
         """
         with self.lock():
             self._remove_unpublished()
@@ -116,19 +120,18 @@ class GraphStore:
             name = f"{int(names[-1]) + 1 if names else 1:08d}"
             path = self.versions_dir / name
             base = None if fresh else self.current()
-            if base is None:
-                store = ox.Store(str(path))
-            else:
-                ox.Store.read_only(str(base.path)).backup(str(path))
-                store = ox.Store(str(path))
+            if base is not None:
+                source = ox.Store.read_only(str(base.path))
+                source.backup(str(path))
+                del source
+            handle = WritableStore(ox.Store(str(path)))
             try:
-                yield store
-                store.flush()
+                yield handle  # type: ignore[misc]
+                handle.close()
             except BaseException:
-                del store
+                handle.close(flush=False)
                 shutil.rmtree(path, ignore_errors=True)
                 raise
-            del store
             self._publish(name)
             self._remove_old()
 
@@ -164,6 +167,42 @@ class GraphStore:
         older = [n for n in self._version_names() if n < current.name]
         for name in older[: max(0, len(older) - KEEP_OLD_VERSIONS)]:
             shutil.rmtree(self.versions_dir / name, ignore_errors=True)
+
+
+class WritableStore:
+    """A pyoxigraph Store that can be closed for certain: the write holds the only reference.
+
+    Attribute access is forwarded to the store until :meth:`close`; afterwards it
+    raises, so code that kept the object cannot write to a published version.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store: ox.Store | None = store
+
+    def _open(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("this store write is over; open the store again")
+        return self._store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._open(), name)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(self._open())
+
+    def __len__(self) -> int:
+        return len(self._open())
+
+    def __contains__(self, quad: object) -> bool:
+        return quad in self._open()
+
+    def close(self, *, flush: bool = True) -> None:
+        store, self._store = self._store, None
+        if store is not None and flush:
+            store.flush()
+        del store
+        # Dropping the last reference closes RocksDB; collect in case a cycle holds it.
+        gc.collect()
 
 
 def graph_names(store: ox.Store) -> list[str]:
