@@ -142,11 +142,23 @@ def query(
         bool, typer.Option("--asserted-only", help="Query asserted graphs only, without the inferred graph.")
     ] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries with their questions.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Answer over the structure valid on DATE (YYYY-MM-DD; default today); 'all' queries the whole "
+            "graph without a time filter, the default for named queries that take their own dates "
+            "('# temporal:'). Resources of unknown validity are left out and counted on stderr.",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only)."""
+    """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only), as of a date (default today)."""
     import pyoxigraph as ox
 
+    from .asof import default_as_of, parse_as_of, query_as_of, summary
     from .query import NamedQuery, bind_params, parse_named_query, rows, run, term_text, to_csv, to_json
 
     settings = settings_for(store)
@@ -185,12 +197,14 @@ def query(
             known = ", ".join(catalogue) or "none"
             raise fail(f"no query file or named query {query_!r} (named queries: {known})")
         substitutions = bind_params(named, raw) if named.params else _no_params(named, raw)
-        result = run(
-            GraphStore(settings.store_dir).open_read(),
-            named.text,
-            inferred=not asserted_only,
-            substitutions=substitutions,
-        )
+        on = parse_as_of(as_of or default_as_of(named.text))
+        source = GraphStore(settings.store_dir).open_read()
+        if on is None:
+            result = run(source, named.text, inferred=not asserted_only, substitutions=substitutions)
+        else:
+            answer = query_as_of(source, named.text, on, inferred=not asserted_only, substitutions=substitutions)
+            result = answer.result
+            err.print(summary(answer.snapshot), markup=False)
     except (QueryError, StoreError) as exc:
         raise fail(str(exc)) from None
     if isinstance(result, ox.QueryBoolean):
@@ -230,12 +244,29 @@ def export(
     asserted_only: Annotated[
         bool, typer.Option("--asserted-only", help="Triple formats: leave out inferences.")
     ] = False,
+    release: Annotated[
+        Path | None,
+        typer.Option(
+            "--release",
+            help="Write a versioned release into DIR/<version>/: N-Quads, TriG, JSON-LD, Turtle per graph, "
+            "ontology, shapes, VoID/DCAT and SHA256SUMS (other options are then ignored).",
+            metavar="DIR",
+        ),
+    ] = None,
+    release_version: Annotated[
+        str | None, typer.Option("--release-version", help="Version of the release (default: ksgraph's).")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Serialise the store. Quad formats (nquads, trig) carry every named graph."""
     from .export import FORMATS
     from .export import export as run_export
 
+    if release is not None:
+        from .publish.release import write_release_cli
+
+        write_release_cli(settings_for(store), release, release_version)
+        return
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     settings = settings_for(store)
@@ -261,4 +292,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Under ``python -m ksgraph.cli`` this file runs as ``__main__``, while the command modules
+    # register on ``ksgraph.cli.app``, a second copy: run that one, or they would be missing.
+    from ksgraph.cli import main as _main
+
+    _main()

@@ -1,21 +1,55 @@
 """The reasoning layer: an OWL 2 RL closure kept in its own named graph.
 
-Asserted graphs are read, never written. The inferred graph holds only what the
-closure adds that is neither asserted nor axiomatic noise (see :func:`is_noise`).
+Asserted graphs are read, never written: the closure is computed on a private
+copy of their triples and only what it *adds* — minus axiomatic noise (see
+:func:`is_noise`) — replaces the inferred graph. The result depends only on the
+asserted graphs, so materialising twice gives the same inferred graph.
+
+Two engines compute the closure:
+
+``reasonable`` (the default)
+    A Rust OWL 2 RL reasoner, ~40× faster than owlrl here (bench/results/reason.md).
+    It lacks ``prp-spo2`` (property chains), which our ontology uses for
+    ``ks:nationalCounterpart``; :func:`complete_chains` adds that rule on top of its
+    output and the two are iterated to a common fixpoint, so the result equals owlrl's
+    (tests/test_reason.py checks this on the real data).
+``owlrl``
+    The reference implementation in pure Python; slow (HAZARDS.md: ~96 s at 100k triples).
+
+Inconsistencies (an individual in two disjoint classes, two individuals declared
+different but entailed equal, anything typed ``owl:Nothing``) are found by
+:func:`inconsistencies` on the full closure, the same way for both engines, and
+reported — never stored as facts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
 
-import owlrl
 import pyoxigraph as ox
 import rdflib
+from rdflib.term import BNode, Literal, Node, URIRef
 
 from .namespaces import INFERRED_GRAPH, OWL, RDF, RDFS, XSD
 from .query import dataset
 
-_NOISE_OBJECTS = {OWL + "Thing", RDFS + "Resource", OWL + "NamedIndividual"}
+Triple = tuple[Node, Node, Node]
+Progress = Callable[[str], None]
+
+_TYPE = URIRef(RDF + "type")
+_SAME_AS = URIRef(OWL + "sameAs")
+_DIFFERENT_FROM = URIRef(OWL + "differentFrom")
+_THING = URIRef(OWL + "Thing")
+_NOTHING = URIRef(OWL + "Nothing")
+_FIRST, _REST, _NIL = URIRef(RDF + "first"), URIRef(RDF + "rest"), URIRef(RDF + "nil")
+
+# Objects of rdf:type that say nothing about a resource.
+_NOISE_TYPES = {OWL + "Thing", RDFS + "Resource", OWL + "NamedIndividual"}
+# Reflexive statements every OWL 2 RL closure adds for every term (eq-ref, scm-cls, scm-op, …).
 _REFLEXIVE = {
     OWL + "sameAs",
     RDFS + "subClassOf",
@@ -23,7 +57,8 @@ _REFLEXIVE = {
     RDFS + "subPropertyOf",
     OWL + "equivalentProperty",
 }
-_NOISE_TYPES_OF_TERMS = {
+# The closure re-declares our terms as classes and properties: the ontology says so already.
+_TERM_TYPES = {
     RDFS + "Datatype",
     RDFS + "Class",
     OWL + "Class",
@@ -33,66 +68,384 @@ _NOISE_TYPES_OF_TERMS = {
     OWL + "AnnotationProperty",
     OWL + "Restriction",
 }
+# scm-dom1/2 and scm-rng1/2 widen domains and ranges along the hierarchies ("ks:decidedBy
+# rdfs:domain prov:Activity"): true, but only bookkeeping for a reasoner, and reasonable
+# does not derive them, so keeping them would make the engines disagree for nothing.
+_SCHEMA_WIDENING = {RDFS + "domain", RDFS + "range"}
+_W3C = (XSD, RDF, RDFS, OWL)
+
+
+class Engine(StrEnum):
+    reasonable = "reasonable"
+    owlrl = "owlrl"
+
+
+DEFAULT_ENGINE = Engine.reasonable
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """A violated OWL 2 RL consistency rule (the ``false`` rules of the spec's tables)."""
+
+    rule: str
+    message: str
+    resources: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
 
 
 @dataclass(frozen=True)
 class ReasonReport:
     inferred: int
+    engine: str = DEFAULT_ENGINE.value
+    asserted: int = 0
+    seconds: float = 0.0
+    inconsistencies: tuple[Inconsistency, ...] = field(default=())
+    # Inconsistencies in the engine's own words (owlrl only), in case it finds one the checks above do not.
+    engine_messages: tuple[str, ...] = field(default=())
+
+    @property
+    def consistent(self) -> bool:
+        return not self.inconsistencies and not self.engine_messages
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+# -- terms ------------------------------------------------------------------
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
+        return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
+        return BNode(term.value)
     if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def to_ox(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, rdflib.URIRef):
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
+    if isinstance(term, BNode):
         return ox.BlankNode(str(term))
-    assert isinstance(term, rdflib.Literal)
+    assert isinstance(term, Literal)
     if term.language:
         return ox.Literal(str(term), language=term.language)
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD + "string")))
 
 
-def is_noise(s: rdflib.term.Node, p: rdflib.term.Node, o: rdflib.term.Node) -> bool:
+def asserted_triples(store: ox.Store) -> set[Triple]:
+    """The union of the asserted graphs (ontology and data), as rdflib terms."""
+    return {
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for g in dataset(store, inferred=False)
+        for q in store.quads_for_pattern(None, None, None, g)
+    }
+
+
+# -- what is kept -----------------------------------------------------------
+
+
+def is_noise(s: Node, p: Node, o: Node) -> bool:
     """Triples the closure adds that say nothing about the domain."""
-    if isinstance(s, rdflib.Literal | rdflib.BNode) or isinstance(o, rdflib.BNode):
-        # Literal subjects are owlrl's datatype bookkeeping; blank nodes are the
-        # scaffolding of restrictions and lists, not facts.
+    if isinstance(s, Literal | BNode) or isinstance(o, BNode):
+        # Literal subjects are datatype bookkeeping; blank nodes are the scaffolding
+        # of restrictions and lists (``x a _:restriction``), not facts.
         return True
     ps, os_ = str(p), str(o)
     if s == o and ps in _REFLEXIVE:
         return True
-    if ps == RDF + "type" and (os_ in _NOISE_OBJECTS or os_ in _NOISE_TYPES_OF_TERMS):
+    if o == _THING:  # x a owl:Thing, C rdfs:subClassOf owl:Thing, p rdfs:domain owl:Thing
+        return True
+    if ps == RDF + "type" and (os_ in _NOISE_TYPES or os_ in _TERM_TYPES):
+        return True
+    if ps in _SCHEMA_WIDENING:
         return True
     # Statements about the W3C vocabularies themselves.
-    return str(s).startswith((XSD, RDF, RDFS, OWL))
+    return str(s).startswith(_W3C)
 
 
-def closure(asserted: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
-    """The meaningful triples the OWL 2 RL closure of ``asserted`` adds (asserted is not changed)."""
+def kept(closure: Iterable[Triple], asserted: set[Triple]) -> set[Triple]:
+    return {t for t in closure if t not in asserted and not is_noise(*t)}
+
+
+# -- engines ------------------------------------------------------------------
+
+
+def rdf_list(index: dict[Node, dict[Node, set[Node]]], head: Node) -> list[Node]:
+    """The members of an RDF collection, or [] if it is malformed (cyclic or branching)."""
+    items: list[Node] = []
+    seen: set[Node] = set()
+    while head != _NIL:
+        if head in seen:
+            return []
+        seen.add(head)
+        firsts, rests = index[head].get(_FIRST, set()), index[head].get(_REST, set())
+        if len(firsts) != 1 or len(rests) != 1:
+            return []
+        items.append(next(iter(firsts)))
+        head = next(iter(rests))
+    return items
+
+
+def subject_index(triples: Iterable[Triple], predicates: set[Node] | None = None) -> dict[Node, dict[Node, set[Node]]]:
+    """``index[s][p]`` is the set of objects; only for ``predicates`` if given (much smaller on big graphs)."""
+    index: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+    for s, p, o in triples:
+        # Set membership hashes first: rdflib's Python-level __eq__ runs only on a hit.
+        if predicates is None or p in predicates:
+            index[s][p].add(o)
+    return index
+
+
+_CHAIN = URIRef(OWL + "propertyChainAxiom")
+_LIST_PREDICATES = {_FIRST, _REST, _CHAIN, URIRef(OWL + "members"), URIRef(OWL + "distinctMembers")}
+
+
+def property_chains(triples: Iterable[Triple]) -> list[tuple[Node, list[Node]]]:
+    """``(p, [p1, …, pn])`` for every ``p owl:propertyChainAxiom (p1 … pn)``."""
+    triples = list(triples)
+    index = subject_index(triples, _LIST_PREDICATES)
+    return [
+        (s, members)
+        for s, props in list(index.items())
+        for o in props.get(_CHAIN, ())
+        if (members := rdf_list(index, o))
+    ]
+
+
+def complete_chains(closure: set[Triple], chains: list[tuple[Node, list[Node]]]) -> set[Triple]:
+    """prp-spo2: the triples the ``chains`` (see :func:`property_chains`) entail over ``closure`` that it lacks.
+
+    Walks each chain from every subject of its first property. A chain through a
+    cycle (``p owl:propertyChainAxiom (p p)``) ends because each walk keeps a set of
+    reached nodes per position: a finite frontier, not a path enumeration.
+    """
+    links_used = {link for _, links in chains for link in links}
+    by_property: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+    for s, p, o in closure:
+        if p in links_used:
+            by_property[p][s].add(o)
+    new: set[Triple] = set()
+    for head, links in chains:
+        for start in list(by_property[links[0]]):
+            frontier = {start}
+            for link in links:
+                frontier = {o for node in frontier for o in by_property[link].get(node, ())}
+                if not frontier:
+                    break
+            new.update((start, head, end) for end in frontier if (start, head, end) not in closure)
+    return new
+
+
+# Axioms through which a triple ``x p y`` can feed another OWL 2 RL rule, by the
+# position ``p`` takes in them: as subject, with these predicates …
+_CONSUMING_AS_SUBJECT = {
+    RDFS + "subPropertyOf",
+    OWL + "equivalentProperty",
+    OWL + "inverseOf",
+    OWL + "propertyDisjointWith",
+    OWL + "sameAs",
+}
+_CONSUMING_TYPES = {
+    OWL + "TransitiveProperty",
+    OWL + "SymmetricProperty",
+    OWL + "FunctionalProperty",
+    OWL + "InverseFunctionalProperty",
+    OWL + "IrreflexiveProperty",
+    OWL + "AsymmetricProperty",
+}
+# … and as object (restrictions, inverses, list members of other chains, keys, AllDisjointProperties).
+_CONSUMING_AS_OBJECT = {
+    OWL + "onProperty",
+    OWL + "inverseOf",
+    OWL + "equivalentProperty",
+    OWL + "propertyDisjointWith",
+    OWL + "sameAs",
+    RDF + "first",
+}
+
+
+def feeds_other_rules(extra: set[Triple], closure: set[Triple], asserted: set[Triple], own_lists: set[Node]) -> bool:
+    """Could the chain triples ``extra`` make any other rule fire on ``closure``?
+
+    Conservative: True unless each new triple's property is used by no axiom but its
+    own chain, and its rdfs:domain/rdfs:range types are already in the closure (which
+    is closed under cax-sco, so their superclasses are too).
+    """
+    domains: dict[Node, set[Node]] = defaultdict(set)
+    ranges: dict[Node, set[Node]] = defaultdict(set)
+    for p in {t[1] for t in extra}:
+        for s, q, o in asserted:
+            if s == p:
+                if str(q) in _CONSUMING_AS_SUBJECT or (q == _TYPE and str(o) in _CONSUMING_TYPES):
+                    return True
+                if q == URIRef(RDFS + "domain"):
+                    domains[p].add(o)
+                elif q == URIRef(RDFS + "range"):
+                    ranges[p].add(o)
+            elif o == p and str(q) in _CONSUMING_AS_OBJECT and not (q == _FIRST and s in own_lists):
+                return True
+    missing_domain = any((x, _TYPE, c) not in closure for x, p, _ in extra for c in domains[p])
+    return missing_domain or any((y, _TYPE, c) not in closure for _, p, y in extra for c in ranges[p])
+
+
+def closure_reasonable(asserted: set[Triple], progress: Progress = _quiet) -> tuple[set[Triple], list[str]]:
+    """reasonable's closure completed with prp-spo2, iterated until the chain triples feed nothing new."""
+    import reasonable
+
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(list(asserted))
+    result = set(reasoner.reason()) | asserted
+    # Axioms are read from the asserted triples: in a closure, eq-rep-o can give a list
+    # node two rdf:first values once two members are entailed equal.
+    chains = property_chains(asserted)
+    chain_lists = _chain_list_nodes(asserted)
+    while True:
+        # prp-spo2 to its own fixpoint first: a chain can feed itself or another chain.
+        added: set[Triple] = set()
+        while extra := complete_chains(result, chains):
+            result |= extra
+            added |= extra
+        if not added or not feeds_other_rules(added, result, asserted, chain_lists):
+            break
+        # Another full pass: reasonable's incremental mode costs as much here, since
+        # converting its whole output back to Python dominates either way.
+        progress(f"  prp-spo2 added {len(added)} chain triples that other rules use: reasoning again")
+        reasoner.from_graph(list(added))
+        result |= set(reasoner.reason())
+    return result, []
+
+
+def _chain_list_nodes(asserted: set[Triple]) -> set[Node]:
+    """The cells of the property-chain lists (their rdf:first links are the chain itself, not another use)."""
+    index = subject_index(asserted, _LIST_PREDICATES)
+    heads = [o for props in list(index.values()) for o in props.get(_CHAIN, ())]
+    cells: set[Node] = set()
+    for head in heads:
+        while head != _NIL and head not in cells and index[head].get(_REST):
+            cells.add(head)
+            head = next(iter(index[head][_REST]))
+    return cells
+
+
+_ERRNS_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
+
+
+def closure_owlrl(asserted: set[Triple], progress: Progress = _quiet) -> tuple[set[Triple], list[str]]:
+    """owlrl's closure of a private copy (owlrl writes into the graph it is given), with its own error messages."""
+    import owlrl
+
     work = rdflib.Graph()
     for triple in asserted:
         work.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
-    return {t for t in work if t not in asserted and not is_noise(*t)}
+    # owlrl records inconsistencies as `[] a err:ErrorMessage ; err:error "…"` in the graph itself.
+    errors = sorted(str(o) for o in work.objects(None, _ERRNS_ERROR))
+    return {t for t in work if t[1] != _ERRNS_ERROR}, errors
 
 
-def materialise(store: ox.Store) -> ReasonReport:
-    """Recompute the inferred graph from the asserted graphs. Idempotent."""
+ENGINES: dict[Engine, Callable[[set[Triple], Progress], tuple[set[Triple], list[str]]]] = {
+    Engine.reasonable: closure_reasonable,
+    Engine.owlrl: closure_owlrl,
+}
+
+
+# -- consistency ----------------------------------------------------------------
+
+
+def inconsistencies(closure: set[Triple], asserted: set[Triple]) -> list[Inconsistency]:
+    """The OWL 2 RL consistency rules our ontology can trigger, checked on a full closure.
+
+    cax-dw, cax-adc (disjoint classes), eq-diff1/2/3 (different individuals entailed
+    equal) and cls-nothing2. Engine-independent, because reasonable reports none of
+    them through its Python API and owlrl only as free text. Axioms are read from
+    ``asserted`` (see :func:`closure_reasonable` for why).
+    """
+    index = subject_index(asserted, _LIST_PREDICATES)
+    types: dict[Node, set[Node]] = defaultdict(set)
+    same: set[tuple[Node, Node]] = set()
+    type_only, same_only = {_TYPE}, {_SAME_AS}
+    for s, p, o in closure:
+        if p in type_only:
+            types[s].add(o)
+        elif p in same_only and s != o:
+            same.add((s, o))
+    disjoint: set[frozenset[Node]] = set()
+    different: set[frozenset[Node]] = set()
+    for s, p, o in asserted:
+        if p == URIRef(OWL + "disjointWith") and s != o:
+            disjoint.add(frozenset((s, o)))
+        elif p == _DIFFERENT_FROM and s != o:
+            different.add(frozenset((s, o)))
+        elif p == _TYPE and o == URIRef(OWL + "AllDisjointClasses"):
+            members = rdf_list(index, next(iter(index[s].get(URIRef(OWL + "members"), {_NIL}))))
+            disjoint.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :])
+        elif p == _TYPE and o == URIRef(OWL + "AllDifferent"):
+            for key in (URIRef(OWL + "members"), URIRef(OWL + "distinctMembers")):
+                members = rdf_list(index, next(iter(index[s].get(key, {_NIL}))))
+                different.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :])
+    found: set[Inconsistency] = set()
+    for x, classes in types.items():
+        if _NOTHING in classes:
+            found.add(Inconsistency("cls-nothing2", f"{x} is an instance of owl:Nothing", (str(x),)))
+        for pair in disjoint:
+            if pair <= classes:
+                a, b = sorted(pair, key=str)
+                found.add(
+                    Inconsistency(
+                        "cax-dw", f"{x} is an instance of disjoint classes {a} and {b}", (str(x), str(a), str(b))
+                    )
+                )
+    for a, b in same:
+        if frozenset((a, b)) in different and str(a) < str(b):
+            found.add(
+                Inconsistency("eq-diff", f"{a} and {b} are declared different but entailed equal", (str(a), str(b)))
+            )
+    return sorted(found, key=lambda i: (i.rule, i.resources))
+
+
+# -- the inferred graph ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Closure:
+    inferred: set[Triple]
+    inconsistencies: list[Inconsistency]
+    engine_messages: list[str]
+
+
+def infer(asserted: set[Triple], engine: Engine = DEFAULT_ENGINE, progress: Progress = _quiet) -> Closure:
+    """What the OWL 2 RL closure of ``asserted`` adds that is worth keeping, and whether it is consistent."""
+    full, messages = ENGINES[Engine(engine)](asserted, progress)
+    return Closure(kept(full, asserted), inconsistencies(full, asserted), messages)
+
+
+def materialise(store: ox.Store, engine: Engine | str = DEFAULT_ENGINE, progress: Progress = _quiet) -> ReasonReport:
+    """Recompute the inferred graph from the asserted graphs (which are not touched). Idempotent."""
+    engine = Engine(engine)
+    started = time.perf_counter()
+    asserted = asserted_triples(store)
+    hint = " (owlrl: about a second per thousand triples)" if engine is Engine.owlrl and len(asserted) > 20_000 else ""
+    progress(f"  {engine.value}: OWL 2 RL closure of {len(asserted)} asserted triples{hint}")
+    result = infer(asserted, engine, progress)
     graph = ox.NamedNode(INFERRED_GRAPH)
-    asserted = rdflib.Graph()
-    for g in dataset(store, inferred=False):
-        for q in store.quads_for_pattern(None, None, None, g):
-            asserted.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-    new = closure(asserted)
     store.remove_graph(graph)
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in sorted(new))
-    return ReasonReport(inferred=len(new))
+    # Sorted so the store's content does not depend on set iteration order.
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in sorted(result.inferred))
+    for problem in result.inconsistencies:
+        progress(f"  INCONSISTENT {problem}")
+    for message in result.engine_messages:
+        progress(f"  {engine.value} reports: {message}")
+    return ReasonReport(
+        inferred=len(result.inferred),
+        engine=engine.value,
+        asserted=len(asserted),
+        seconds=time.perf_counter() - started,
+        inconsistencies=tuple(result.inconsistencies),
+        engine_messages=tuple(result.engine_messages),
+    )

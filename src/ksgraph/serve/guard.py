@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import bad_request
-from .scan import ScanError, Shape, scan
+from .scan import ScanError, Shape, decode_escapes, scan
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ def _check_common(text: str, limits: Limits, refused: dict[str, str]) -> Shape |
         # judge it conservatively: any bracket counts and any word that looks like a keyword.
         shape = None
         depth = _fallback_depth(text)
-        keywords = frozenset(w.upper() for w in re.findall(r"[A-Za-z]+", text))
+        words = re.findall(r"[A-Za-z]+", text) + re.findall(r"[A-Za-z]+", decode_escapes(text))
+        keywords = frozenset(w.upper() for w in words)
     if depth > limits.max_nesting:
         raise bad_request(
             f"query nests brackets {depth} deep; this endpoint accepts at most {limits.max_nesting} "

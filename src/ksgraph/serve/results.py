@@ -33,6 +33,8 @@ GRAPH: dict[str, ox.RdfFormat] = {
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    # Clients that ask any JSON for any query (SPARQLWrapper's JSON for CONSTRUCT) get JSON-LD.
+    "application/json": ox.RdfFormat.JSON_LD,
 }
 # What a reply says it is, per writer (aliases are answered with the canonical type).
 CANONICAL = {

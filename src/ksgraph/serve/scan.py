@@ -24,7 +24,8 @@ _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
   | (?P<bnode>_:[\w.\-\u00b7]*)
@@ -106,6 +107,11 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+def decode_escapes(text: str) -> str:
+    """The text with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes decoded (SPARQL 1.1 §19.2)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
 def scan(text: str) -> Shape:
     """Tokens, keywords and the deepest bracket nesting of ``text``.
 
@@ -115,7 +121,7 @@ def scan(text: str) -> Shape:
     """
     toks = tokens(text)
     keywords = {t.keyword for t in toks if t.keyword}
-    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    decoded = decode_escapes(text)
     if decoded != text:
         try:
             keywords |= {t.keyword for t in tokens(decoded) if t.keyword}

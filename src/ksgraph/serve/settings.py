@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings, load_settings
@@ -59,9 +59,6 @@ class ServerSettings:
     @property
     def writable(self) -> bool:
         return bool(self.write_token)
-
-    def with_(self, **changes: object) -> ServerSettings:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
     def from_env(cls, store: str | os.PathLike[str] | None = None) -> ServerSettings:

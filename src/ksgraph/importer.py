@@ -1,0 +1,177 @@
+"""Atomic imports: parse everything, validate store plus new data, then publish all of it at once.
+
+The order is what makes an import safe:
+
+1. every file is parsed before the store is touched (a broken file: LoadError, nothing changed);
+2. inside one :meth:`GraphStore.write` — which holds the writers' lock, so two imports
+   are serialised — the new quads go into a private copy of the published version;
+3. that copy's asserted data is validated; a violation raises :class:`ImportRejected`,
+   which discards the copy;
+4. reasoning is re-run and a provenance record added in the same copy, which is then
+   published by one atomic rename. A process killed at any point leaves the store
+   as before or as after (see :mod:`ksgraph.store`).
+
+Validation is *targeted* by default: the shapes are evaluated only on the IRIs the
+import touches and their neighbourhood (:func:`touched_nodes`), over the whole data
+graph. ``full=True`` validates every node (bench/results/validate.md compares both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import Node, URIRef
+
+from .config import Settings
+from .load import LoadError, ParsedFile, parse_files, rdf_files
+from .namespaces import DATA_GRAPH_BASE, KS, ORG, TIME
+from .provenance import record
+from .store import GraphStore, StoreMissing
+from .validate import Report, data_from_store, validate
+
+Progress = Callable[[str], None]
+
+# The second hop of the neighbourhood follows only these links: the ones along
+# which a shape reads two steps from its focus node (a group ← post ← membership,
+# a membership → interval → instant, a local group → counterpart → scope). Other
+# links end at hubs (roles, statuses, healthcare regions) that thousands of nodes
+# point at; following them would turn a targeted validation into a full one.
+STRUCTURAL_LINKS = frozenset(
+    URIRef(iri)
+    for iri in (
+        ORG + "postIn",
+        ORG + "organization",
+        KS + "inPost",
+        KS + "counterpartOf",
+        KS + "workingGroupOf",
+        KS + "scope",
+        KS + "affiliation",
+        ORG + "memberDuring",
+        TIME + "hasBeginning",
+        TIME + "hasEnd",
+    )
+)
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+class ImportRejected(Exception):
+    """The import would break a rule; the store is unchanged."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{len(report.violations)} violations")
+        self.report = report
+
+
+@dataclass
+class ImportResult:
+    files: list[ParsedFile]
+    graphs: list[str]
+    added: int
+    removed: int
+    report: Report
+    inferred: int
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def import_files(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    graph: str | None = None,
+    replace: bool = False,
+    agent: str | None = None,
+    full: bool = False,
+    progress: Progress = _quiet,
+) -> ImportResult:
+    """Import RDF files into the store, all or nothing.
+
+    Raises LoadError (unusable input), StoreMissing (no store yet) or ImportRejected
+    (violations); in every such case the published store is untouched.
+    """
+    started = dt.datetime.now(dt.UTC)
+    if graph is not None and not graph.startswith(DATA_GRAPH_BASE):
+        raise LoadError(Path(graph), f"--graph must be a data graph under {DATA_GRAPH_BASE}")
+    files = parse_files(rdf_files(paths), graph)
+    if not files:
+        raise LoadError(Path(" ".join(map(str, paths)) or "."), "no RDF files to import")
+    _check_graphs(files)
+    store = GraphStore(settings.store_dir)
+    if not store.exists():
+        raise StoreMissing(f"no graph in {settings.store_dir}: run `ksgraph build` first (or pass --store)")
+    targets = sorted({f.graph for f in files})
+    with store.write() as copy:
+        removed: list[ox.Quad] = []
+        if replace:
+            for target in targets:
+                node = ox.NamedNode(target)
+                removed.extend(copy.quads_for_pattern(None, None, None, node))
+                copy.remove_graph(node)
+        added = [q for f in files for q in f.quads]
+        copy.extend(added)
+        progress(f"validating {len(added)} new triples ({'full' if full else 'targeted'})")
+        data = data_from_store(copy)
+        focus = None if full else touched_nodes(data, changed_terms(added + removed))
+        report = validate(data, settings, focus=focus)
+        if not report.conforms:
+            raise ImportRejected(report)
+        from .reason import materialise
+
+        progress("reasoning")
+        inferred = materialise(copy).inferred
+        copy.extend(record("import", files, agent=agent or _agent(), started=started, root=settings.root))
+    return ImportResult(files, targets, len(added), len(removed), report, inferred)
+
+
+def _check_graphs(files: Iterable[ParsedFile]) -> None:
+    """Quad files may name their own graphs; an import writes data graphs only."""
+    for parsed in files:
+        for quad in parsed.quads:
+            name = quad.graph_name
+            if not isinstance(name, ox.NamedNode) or not name.value.startswith(DATA_GRAPH_BASE):
+                raise LoadError(
+                    parsed.path, f"quads in graph {name} (an import writes only graphs under {DATA_GRAPH_BASE})"
+                )
+
+
+def changed_terms(quads: Iterable[ox.Quad]) -> set[Node]:
+    """The IRIs among the subjects and objects of changed quads, as rdflib terms.
+
+    Blank nodes are left out: their labels are not kept between pyoxigraph and
+    rdflib, and the IRI that owns a blank node is changed in the same file.
+    """
+    return {
+        URIRef(term.value) for quad in quads for term in (quad.subject, quad.object) if isinstance(term, ox.NamedNode)
+    }
+
+
+def touched_nodes(data: rdflib.Graph, seeds: Iterable[Node]) -> set[str]:
+    """The IRIs whose validation a change can affect: the changed nodes (``seeds``),
+    every node one link away, and a second hop along :data:`STRUCTURAL_LINKS`
+    (both directions)."""
+    seeds = set(seeds)
+    first = set(seeds)
+    for node in seeds:
+        first.update(o for p, o in data.predicate_objects(node) if p != RDF_TYPE and not isinstance(o, rdflib.Literal))
+        first.update(s for s, p in data.subject_predicates(node) if p != RDF_TYPE)
+    second = set(first)
+    for node in first:
+        for link in STRUCTURAL_LINKS:
+            second.update(data.objects(node, link))
+            second.update(data.subjects(link, node))
+    return {str(n) for n in second if isinstance(n, URIRef)}
+
+
+def _agent() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

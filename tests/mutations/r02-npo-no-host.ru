@@ -1,0 +1,12 @@
+# rule: R2
+# severity: Violation
+# focus: https://w3id.org/ksgraph/id/npo/akut-vard
+# why: Take NPO Akut vård'\''s host away.
+PREFIX ks: <https://w3id.org/ksgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+
+DELETE WHERE { <https://w3id.org/ksgraph/id/npo/akut-vard> ks:hostedBy ?h }

@@ -1,0 +1,12 @@
+# rule: R5
+# severity: Violation
+# focus: https://w3id.org/ksgraph/id/group/sks
+# why: Remove SKS'\''s SKR member.
+PREFIX ks: <https://w3id.org/ksgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+
+DELETE WHERE { <https://w3id.org/ksgraph/id/post/group/sks/member-skr> ?p ?o }

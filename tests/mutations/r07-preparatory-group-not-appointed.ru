@@ -1,0 +1,12 @@
+# rule: R7
+# severity: Violation
+# focus: https://w3id.org/ksgraph/id/group/beredningsgrupp
+# why: The beredningsgrupp is no longer appointed by SKS.
+PREFIX ks: <https://w3id.org/ksgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+
+DELETE DATA { <https://w3id.org/ksgraph/id/group/beredningsgrupp> ks:appointedBy <https://w3id.org/ksgraph/id/group/sks> }

@@ -1,0 +1,12 @@
+# rule: R18
+# severity: Violation
+# focus: https://w3id.org/ksgraph/id/npo/akut-vard
+# why: NPO Akut vård is founded (2023) after the date its status is attested (2021-09-20).
+PREFIX ks: <https://w3id.org/ksgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+
+DELETE { <https://w3id.org/ksgraph/id/npo/akut-vard> ks:founded ?y } INSERT { <https://w3id.org/ksgraph/id/npo/akut-vard> ks:founded "2023"^^xsd:gYear } WHERE { <https://w3id.org/ksgraph/id/npo/akut-vard> ks:founded ?y }

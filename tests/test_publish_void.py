@@ -1,0 +1,75 @@
+"""The dataset describes itself: DCAT and VoID at /.well-known/void."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from ksgraph.config import Settings
+from ksgraph.namespaces import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+from ksgraph.publish.app import create_publish_app
+from ksgraph.publish.config import PublishSettings
+from ksgraph.publish.void import DATASET_IRI
+from ksgraph.stats import graph_sizes
+from ksgraph.store import GraphStore
+
+DS = ox.NamedNode(DATASET_IRI)
+
+
+@pytest.fixture(scope="module")
+def void(built_settings: Settings) -> ox.Store:
+    client = TestClient(create_publish_app(built_settings, PublishSettings()))
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    store = ox.Store()
+    store.load(response.content, format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def objects(store: ox.Store, s: ox.NamedNode | ox.BlankNode, p: str) -> list[ox.NamedNode | ox.Literal]:
+    return [q.object for q in store.quads_for_pattern(s, ox.NamedNode(p), None)]
+
+
+def test_dataset_is_void_and_dcat_with_licence_version_publisher_and_modified(void: ox.Store) -> None:
+    types = set(objects(void, DS, RDF + "type"))
+    assert {ox.NamedNode(VOID + "Dataset"), ox.NamedNode(DCAT + "Dataset")} <= types
+    assert objects(void, DS, DCTERMS + "license") == [ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")]
+    assert objects(void, DS, DCAT + "version") and objects(void, DS, OWL + "versionInfo")
+    publisher = objects(void, DS, DCTERMS + "publisher")
+    assert publisher and objects(void, publisher[0], "http://xmlns.com/foaf/0.1/name")
+    (modified,) = objects(void, DS, DCTERMS + "modified")
+    assert isinstance(modified, ox.Literal) and modified.datatype == ox.NamedNode(XSD + "dateTime")
+
+
+def test_triples_per_graph_match_the_store(void: ox.Store, built_settings: Settings) -> None:
+    sizes = graph_sizes(GraphStore(built_settings.store_dir).open_read())
+    described = {s.value: int(objects(void, s, VOID + "triples")[0].value) for s in objects(void, DS, VOID + "subset")}
+    assert described == sizes
+    (total,) = objects(void, DS, VOID + "triples")
+    assert int(total.value) == sum(sizes.values())
+
+
+def test_example_resources_resolve_and_endpoint_is_advertised(void: ox.Store, built_settings: Settings) -> None:
+    client = TestClient(create_publish_app(built_settings, PublishSettings()))
+    examples = objects(void, DS, VOID + "exampleResource")
+    assert len(examples) >= 3
+    for example in examples:
+        path = example.value.removeprefix("https://w3id.org/ksgraph")
+        assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 200, example
+    (endpoint,) = objects(void, DS, VOID + "sparqlEndpoint")
+    assert endpoint.value.endswith("/sparql")
+
+
+def test_description_negotiates_rdf_formats(built_settings: Settings) -> None:
+    client = TestClient(create_publish_app(built_settings, PublishSettings()))
+    turtle = client.get("/.well-known/void?format=ttl")
+    as_json = client.get("/dataset", headers={"Accept": "application/ld+json"})
+    assert as_json.status_code == 200 and as_json.json()
+    assert len(list(ox.parse(as_json.content, format=ox.RdfFormat.JSON_LD))) == len(
+        list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))
+    )
+    # A browser's Accept gets Turtle (the description has no HTML page), not a 406.
+    browser = client.get("/.well-known/void", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert browser.status_code == 200 and browser.headers["content-type"].startswith("text/turtle")

@@ -1,0 +1,88 @@
+"""The query UI at / in headless Chromium: it loads from this server only and runs a named query.
+
+Needs Debian's chromium, node and the UI build (scripts/build-ui.sh: YASGUI and playwright-core);
+without them the test is skipped and says which is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ksgraph.config import Settings, project_root
+from ksgraph.query import named_queries, run, term_text
+from ksgraph.serve.launch import Running, running_server
+from ksgraph.serve.ui import ui_built
+from ksgraph.store import GraphStore
+
+ROOT = project_root()
+NODE_MODULES = ROOT / "build" / "ui" / "node_modules"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("KSGRAPH_ARTIFACTS", ROOT / "build" / "artifacts"))
+QUERY = "npo-hosts"
+
+
+def missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    if shutil.which("node") is None:
+        return "node not found (apt-get install -y nodejs npm)"
+    if not ui_built() or not (NODE_MODULES / "playwright-core").is_dir():
+        return "the UI is not built (bash scripts/build-ui.sh)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings) -> Iterator[Running]:
+    with running_server(built_settings.store_dir, tmp_path_factory.mktemp("ui") / "server.log") as running:
+        yield running
+
+
+def test_index_page_serves_only_local_assets(server: Running) -> None:
+    page = httpx.get(server.url + "/")
+    assert page.status_code == 200
+    assert "https://" not in page.text.split('<script type="application/json"')[0].replace("https://w3id.org", "")
+    for asset in ("/static/ui.js", "/static/ui.css", "/openapi.json"):
+        assert httpx.get(server.url + asset).status_code == 200
+    assert httpx.get(server.url + "/docs").status_code == 404  # Swagger UI would load a CDN
+    config = json.loads(page.text.split('id="ksgraph-config">')[1].split("</script>")[0])
+    assert config["endpoint"] == server.sparql
+    assert config["prefixes"]["ks"] == "https://w3id.org/ksgraph/ontology#"
+    assert QUERY in [q["name"] for q in config["queries"]]
+
+
+@pytest.mark.skipif(missing() is not None, reason=missing() or "")
+def test_ui_runs_a_named_query_in_chromium(server: Running, built_settings: Settings) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    screenshot = ARTIFACTS / "ui-query.png"
+    screenshot.unlink(missing_ok=True)
+    result = subprocess.run(
+        ["node", str(ROOT / "ui" / "e2e.cjs"), server.url, QUERY, str(screenshot)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES), "CHROMIUM": CHROMIUM},
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["outside"] == [], "the page made requests outside this server"
+    assert seen["errors"] == []
+    assert "PREFIX ks: <https://w3id.org/ksgraph/ontology#>" in seen["editorText"]
+    query = named_queries(built_settings.queries_dir)[QUERY]
+    answer = run(GraphStore(built_settings.store_dir).open_read(), query.text)
+    variables = [v.value for v in answer.variables]
+    expected = list(answer)
+    headers = [h for h in seen["table"]["headers"] if h]
+    assert [h.lstrip("?") for h in headers[-len(variables) :]] == variables
+    rows = seen["table"]["rows"]
+    assert len(rows) == min(len(expected), 50)
+    # YASR shows the row number, then the terms in prefixed form.
+    assert rows[0][1 : 1 + len(variables)][0] == term_text(expected[0][variables[0]])
+    assert screenshot.is_file() and screenshot.stat().st_size > 10_000
