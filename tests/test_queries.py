@@ -233,7 +233,11 @@ def test_named_queries_answer_the_same_on_the_exported_graph(tmp_path: Path, bui
     reloaded = GraphStore(tmp_path / "reloaded")
     with reloaded.write(fresh=True) as writable:
         writable.load(path=str(out), format=ox.RdfFormat.N_QUADS)
-    params = {"group-mandate": {"group": "id:npo/akut-vard"}}
+    params = {
+        "group-mandate": {"group": "id:npo/akut-vard"},
+        "npos-as-of": {"date": "2019-06-30"},
+        "rsg-changes": {"from": "2025-01-01", "to": "2025-12-31"},
+    }
     original = GraphStore(built_settings.store_dir).open_read()
     copy = reloaded.open_read()
     for name in QUERIES:

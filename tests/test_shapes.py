@@ -38,9 +38,7 @@ def test_every_rule_has_a_shape(shapes: rdflib.Graph) -> None:
 
 
 def test_every_shape_is_documented(shapes: rdflib.Graph) -> None:
-    sections = {
-        s for s in rdflib.Graph().parse(ROOT / "data" / "sources.ttl").subjects(RDF.type, KS.SourceSection)
-    }
+    sections = {s for s in rdflib.Graph().parse(ROOT / "data" / "sources.ttl").subjects(RDF.type, KS.SourceSection)}
     problems = []
     for shape in _rule_shapes(shapes):
         rule = str(shapes.value(shape, KSH.rule))
@@ -55,7 +53,9 @@ def test_every_shape_is_documented(shapes: rdflib.Graph) -> None:
             problems.append(f"{shape}: no deliberate sh:severity")
         cited = set(shapes.objects(shape, DCTERMS.source))
         if not cited or not cited <= sections:
-            problems.append(f"{shape}: dcterms:source {cited - sections or 'missing'} not a section of data/sources.ttl")
+            problems.append(
+                f"{shape}: dcterms:source {cited - sections or 'missing'} not a section of data/sources.ttl"
+            )
     assert not problems, "\n".join(problems)
 
 

@@ -105,11 +105,17 @@ def test_t1_catches_a_reversed_interval_and_reversed_bounds(shapes: rdflib.Graph
     id:event\\/e\\/time a time:Instant ; time:inXSDgYear "2025"^^xsd:gYear ;
         ks:earliest "2025-07-01"^^xsd:date ; ks:latest "2025-06-30"^^xsd:date .
     id:event\\/f\\/time a time:Instant ; time:inXSDgYear "2025"^^xsd:gYear ; ks:latest "2024-12-31"^^xsd:date .
+    id:event\\/g time:hasTime id:event\\/g\\/time .
+    id:event\\/g\\/time a time:Instant .
+    id:event\\/h time:hasTime id:event\\/h\\/time .
+    id:event\\/h\\/time a time:Instant ; ks:positionUnknown true .
     """
     found = violations(_graph(ontology, fixture), shapes)
     assert ("T1-interval-ordered", "https://w3id.org/ksgraph/id/plan/p/interval") in found
     assert ("T1-instant-bounds", "https://w3id.org/ksgraph/id/event/e/time") in found
     assert ("T1-instant-bounds", "https://w3id.org/ksgraph/id/event/f/time") in found
+    assert ("T1-time-explicit", "https://w3id.org/ksgraph/id/event/g/time") in found  # silently undated
+    assert ("T1-time-explicit", "https://w3id.org/ksgraph/id/event/h/time") not in found  # explicitly unknown
 
 
 def test_t1_catches_an_ending_before_the_founding(shapes: rdflib.Graph, ontology: list[Path]) -> None:

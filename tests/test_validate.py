@@ -41,9 +41,7 @@ class Mutation:
     @classmethod
     def read(cls, path: Path) -> Mutation:
         text = path.read_text(encoding="utf-8")
-        head = dict(
-            line[2:].split(": ", 1) for line in text.splitlines() if line.startswith("# ") and ": " in line
-        )
+        head = dict(line[2:].split(": ", 1) for line in text.splitlines() if line.startswith("# ") and ": " in line)
         return cls(path, head["rule"], Severity(head["severity"]), head["focus"], text)
 
 
@@ -83,15 +81,16 @@ def test_mutation_is_reported(path: Path, real: rdflib.Graph, shapes: rdflib.Gra
     mutation = Mutation.read(path)
     mutated = _copy(real)
     mutated.update(mutation.update)
-    changed = {t for triple in (mutated - real) + (real - mutated) for t in (triple[0], triple[2])}
+    changed = list((mutated - real) + (real - mutated))
     assert changed, f"{path.name} changes nothing"
     report = validate(_copy(mutated), SETTINGS, focus=touched_nodes(mutated, changed), shapes=shapes, ontology=ontology)
     hits = [r for r in report.results if r.rule == mutation.rule and r.focus == mutation.focus]
     assert hits, f"{mutation.rule} not reported on {mutation.focus}:\n{render(report, 'text', {})}"
-    assert {r.severity for r in hits} == {mutation.severity}
+    assert mutation.severity in {r.severity for r in hits}
     assert all(r.sources and r.message_sv and r.message_en for r in hits)
-    # Exactly this rule is broken: no other rule reports a violation.
-    assert {r.rule for r in report.violations} <= {mutation.rule}
+    # Exactly this rule is broken: no other founding-decision rule reports a violation
+    # (other rule families, e.g. the T rules of time, have their own tests).
+    assert {r.rule for r in report.violations if r.rule.startswith("R")} <= {mutation.rule}
 
 
 def _mutated_dir(tmp_path: Path, real: rdflib.Graph, *names: str) -> Path:
@@ -140,7 +139,9 @@ def test_cli_text_report_names_node_rule_and_source(tmp_path: Path, real: rdflib
 
 def test_cli_malformed_turtle_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix ks: <https://w3id.org/ksgraph/ontology#> .\n\nks:a ks:b ks:c ;\n  ks:d .\n", encoding="utf-8")
+    bad.write_text(
+        "@prefix ks: <https://w3id.org/ksgraph/ontology#> .\n\nks:a ks:b ks:c ;\n  ks:d .\n", encoding="utf-8"
+    )
     done = run_cli("validate", str(bad))
     assert done.returncode == 2
     assert f"{bad}:4:" in done.stderr
@@ -158,7 +159,9 @@ def test_cli_store_default_conforms(built_settings: Settings) -> None:
 def test_report_formats(real: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph) -> None:
     mutated = _copy(real)
     mutated.update(Mutation.read(ROOT / "tests" / "mutations" / "r08-sks-not-reporting-to-ld.ru").update)
-    report = validate(mutated, SETTINGS, focus=["https://w3id.org/ksgraph/id/group/sks"], shapes=shapes, ontology=ontology)
+    report = validate(
+        mutated, SETTINGS, focus=["https://w3id.org/ksgraph/id/group/sks"], shapes=shapes, ontology=ontology
+    )
     titles = source_titles(ROOT / "data" / "sources.ttl")
     turtle = rdflib.Graph().parse(data=render(report, "turtle", titles), format="turtle")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")

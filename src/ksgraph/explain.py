@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .namespaces import INFERRED_GRAPH, OWL, PREFIXES, RDF, RDFS, is_asserted_graph
+from .namespaces import GRAPH_BASE, INFERRED_GRAPH, OWL, PREFIXES, RDF, RDFS, is_asserted_graph
 from .query import expand_iri
-from .reason import Triple, rdf_list, subject_index, to_rdflib
+from .reason import Triple, rdf_list, subject_index, to_ox, to_rdflib
 
 DEFAULT_MAX_DEPTH = 40
 
@@ -335,8 +335,6 @@ def explain(store: ox.Store, triple: Triple, *, max_depth: int = DEFAULT_MAX_DEP
 
 
 def _in_inferred_graph(store: ox.Store, triple: Triple) -> bool:
-    from .reason import to_ox
-
     s, p, o = (to_ox(t) for t in triple)
     return any(True for _ in store.quads_for_pattern(s, p, o, ox.NamedNode(INFERRED_GRAPH)))
 
@@ -421,17 +419,18 @@ RULE_GLOSSES: dict[str, str] = {
 
 
 def _graph_name(iri: str) -> str:
-    from .namespaces import GRAPH_BASE
-
     return iri[len(GRAPH_BASE) :] if iri.startswith(GRAPH_BASE) else iri
 
 
-def render_text(explanation: Explanation, store: ox.Store | None = None) -> str:
+def render_text(explanation: Explanation) -> str:
     """The explanation as an indented tree a researcher can follow."""
     names: dict[Node, str] = {}
     if explanation.derivation is not None:
         names = _blank_node_names(_axioms_of(explanation.derivation))
-    show = lambda t: " ".join(_compact(x, names) for x in t)  # noqa: E731
+
+    def show(terms: tuple[Node, ...]) -> str:
+        return " ".join(_compact(x, names) for x in terms)
+
     lines = [show(explanation.triple)]
     d = explanation.derivation
     if explanation.status is Status.not_entailed:
@@ -445,7 +444,7 @@ def render_text(explanation: Explanation, store: ox.Store | None = None) -> str:
     return "\n".join(lines)
 
 
-def _tree(d: Derivation, show, indent: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _tree(d: Derivation, show: Callable[[tuple[Node, ...]], str], indent: str) -> list[str]:
     lines = [f"{indent}by {d.rule} ({RULE_GLOSSES.get(d.rule or '', 'OWL 2 RL')})"]
     children: list[tuple[str, Derivation | None]] = [(f"axiom {show(a)}", None) for a in _visible_axioms(d)]
     children += [(show(p.triple), p) for p in d.premises]

@@ -42,8 +42,10 @@ SELECT ?x ?item ?kind ?role ?pos ?earliest ?latest ?unknown ?source WHERE {
     ?item ks:founded ?dpos FILTER(?item = ?x) BIND("founded" AS ?kind) BIND(?item AS ?t)
   } UNION {
     ?item ks:statusSince ?dpos FILTER(?item = ?x) BIND("status since" AS ?kind) BIND(?item AS ?t)
+    OPTIONAL { ?item ks:status ?status } BIND(STRAFTER(STR(?status), "#") AS ?role)
   } UNION {
     ?item ks:statusAsOf ?dpos FILTER(?item = ?x) BIND("attested" AS ?kind) BIND(?item AS ?t)
+    OPTIONAL { ?item ks:status ?status } BIND(STRAFTER(STR(?status), "#") AS ?role)
   } UNION {
     ?item a org:Membership .
     { ?item org:member ?x } UNION { ?item org:organization ?x } UNION { ?item ks:inPost ?x }
@@ -204,6 +206,8 @@ def _without_repeats(entries: object) -> list[Entry]:
         if e.item in events and (e.item, e.kind) in seen:
             continue  # a renaming or dormancy names the group as original and resulting
         seen.add((e.item, e.kind))
+        if e.item in events and e.kind in ("renaming", "dormancy"):
+            e.role = None  # the group is both original and resulting: the role says nothing
         out.append(e)
     return out
 
@@ -274,3 +278,9 @@ def _entry_label(e: Entry, lang: str) -> str:
 
 def _short(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def resource_svg(store: ox.Store, iri: str, *, lang: str = "sv") -> str | None:
+    """The timeline picture of a resource for its HTML page, or None when it has no history to draw."""
+    line = timeline(store, iri)
+    return timeline_svg(line, lang=lang) if line.entries else None

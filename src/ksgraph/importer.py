@@ -119,7 +119,7 @@ def import_files(
         copy.extend(added)
         progress(f"validating {len(added)} new triples ({'full' if full else 'targeted'})")
         data = data_from_store(copy)
-        focus = None if full else touched_nodes(data, changed_terms(added + removed))
+        focus = None if full else touched_nodes(data, changed_triples(added + removed))
         report = validate(data, settings, focus=focus)
         if not report.conforms:
             raise ImportRejected(report)
@@ -142,25 +142,42 @@ def _check_graphs(files: Iterable[ParsedFile]) -> None:
                 )
 
 
-def changed_terms(quads: Iterable[ox.Quad]) -> set[Node]:
-    """The IRIs among the subjects and objects of changed quads, as rdflib terms.
+Triple = tuple[Node, Node, Node]
 
-    Blank nodes are left out: their labels are not kept between pyoxigraph and
-    rdflib, and the IRI that owns a blank node is changed in the same file.
+
+def changed_triples(quads: Iterable[ox.Quad]) -> list[Triple]:
+    """Changed quads as rdflib triples, for :func:`touched_nodes`.
+
+    Blank nodes become fresh rdflib blank nodes: their labels are not kept between
+    pyoxigraph and rdflib, so they never match the data; the IRI that owns a blank
+    node is changed in the same file and is what gets validated.
     """
-    return {
-        URIRef(term.value) for quad in quads for term in (quad.subject, quad.object) if isinstance(term, ox.NamedNode)
-    }
+
+    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.Literal):
+            return rdflib.Literal(t.value)
+        return rdflib.BNode()
+
+    return [(term(q.subject), URIRef(q.predicate.value), term(q.object)) for q in quads]
 
 
-def touched_nodes(data: rdflib.Graph, seeds: Iterable[Node]) -> set[str]:
-    """The IRIs whose validation a change can affect: the changed nodes (``seeds``),
-    every node one link away, and a second hop along :data:`STRUCTURAL_LINKS`
-    (both directions)."""
-    seeds = set(seeds)
-    first = set(seeds)
-    for node in seeds:
+def touched_nodes(data: rdflib.Graph, changed: Iterable[Triple]) -> set[str]:
+    """The IRIs whose validation a change can affect.
+
+    The subjects and objects of the changed triples; one link away from a changed
+    subject in either direction, and from a changed object forward (what points *at*
+    an object — every post at a healthcare region, every group at its status — is
+    not affected by another node's link to it); then a second hop along
+    :data:`STRUCTURAL_LINKS` in both directions.
+    """
+    subjects = {s for s, _, _ in changed if not isinstance(s, rdflib.Literal)}
+    objects = {o for _, _, o in changed if not isinstance(o, rdflib.Literal)}
+    first = subjects | objects
+    for node in subjects | objects:
         first.update(o for p, o in data.predicate_objects(node) if p != RDF_TYPE and not isinstance(o, rdflib.Literal))
+    for node in subjects:
         first.update(s for s, p in data.subject_predicates(node) if p != RDF_TYPE)
     second = set(first)
     for node in first:

@@ -270,12 +270,13 @@ _CONSUMING_AS_OBJECT = {
 }
 
 
-def feeds_other_rules(extra: set[Triple], closure: set[Triple], asserted: set[Triple], own_lists: set[Node]) -> bool:
-    """Could the chain triples ``extra`` make any other rule fire on ``closure``?
+def feeds_other_rules(extra: set[Triple], closure: set[Triple], asserted: set[Triple], chain_cells: set[Node]) -> bool:
+    """Could the chain triples ``extra`` make a rule other than prp-spo2 fire on ``closure``?
 
-    Conservative: True unless each new triple's property is used by no axiom but its
-    own chain, and its rdfs:domain/rdfs:range types are already in the closure (which
-    is closed under cax-sco, so their superclasses are too).
+    Conservative: True unless each new triple's property is used by no axiom but
+    property chains (``chain_cells``, which :func:`complete_chains` iterates itself),
+    and its rdfs:domain/rdfs:range types are already in the closure (which is closed
+    under cax-sco, so their superclasses are too).
     """
     domains: dict[Node, set[Node]] = defaultdict(set)
     ranges: dict[Node, set[Node]] = defaultdict(set)
@@ -288,7 +289,7 @@ def feeds_other_rules(extra: set[Triple], closure: set[Triple], asserted: set[Tr
                     domains[p].add(o)
                 elif q == URIRef(RDFS + "range"):
                     ranges[p].add(o)
-            elif o == p and str(q) in _CONSUMING_AS_OBJECT and not (q == _FIRST and s in own_lists):
+            elif o == p and str(q) in _CONSUMING_AS_OBJECT and not (q == _FIRST and s in chain_cells):
                 return True
     missing_domain = any((x, _TYPE, c) not in closure for x, p, _ in extra for c in domains[p])
     return missing_domain or any((y, _TYPE, c) not in closure for _, p, y in extra for c in ranges[p])
@@ -304,14 +305,14 @@ def closure_reasonable(asserted: set[Triple], progress: Progress = _quiet) -> tu
     # Axioms are read from the asserted triples: in a closure, eq-rep-o can give a list
     # node two rdf:first values once two members are entailed equal.
     chains = property_chains(asserted)
-    chain_lists = _chain_list_nodes(asserted)
+    chain_cells = _chain_list_nodes(asserted)
     while True:
         # prp-spo2 to its own fixpoint first: a chain can feed itself or another chain.
         added: set[Triple] = set()
         while extra := complete_chains(result, chains):
             result |= extra
             added |= extra
-        if not added or not feeds_other_rules(added, result, asserted, chain_lists):
+        if not added or not feeds_other_rules(added, result, asserted, chain_cells):
             break
         # Another full pass: reasonable's incremental mode costs as much here, since
         # converting its whole output back to Python dominates either way.

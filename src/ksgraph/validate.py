@@ -213,9 +213,7 @@ def validate(
         )
     seconds = time.perf_counter() - started
     results = _results(report_graph, shapes, data)
-    return Report(
-        results, report_graph, triples, seconds, None if focus is None else focus_count, rules(shapes)
-    )
+    return Report(results, report_graph, triples, seconds, None if focus is None else focus_count, rules(shapes))
 
 
 TARGETS = (SHACL.targetClass, SHACL.targetSubjectsOf, SHACL.targetObjectsOf, SHACL.targetNode)
@@ -251,19 +249,20 @@ def _focused(shapes: rdflib.Graph, data: rdflib.Graph, focus: set[URIRef]) -> tu
 
 
 def rules(shapes: rdflib.Graph) -> dict[str, str]:
-    """Rule id → the label of its broadest shape (a node shape), for listing every rule."""
+    """Rule id → its name: from the rule catalogue (shapes/00-rules.ttl), else its first shape's label."""
     found: dict[str, str] = {}
-    for shape, rule in sorted(shapes.subject_objects(KSH.rule), key=lambda t: (str(t[1]), str(t[0]))):
-        label = _text(shapes, shape, RDFS.label, "en")
-        is_node = (shape, RDF.type, SHACL.NodeShape) in shapes
-        if str(rule) not in found or (is_node and len(label) < len(found[str(rule)])):
-            found[str(rule)] = label
+    for shape, rule in sorted(shapes.subject_objects(KSH.rule), key=lambda t: str(t[0]), reverse=True):
+        found[str(rule)] = _text(shapes, shape, RDFS.label, "en").removeprefix(str(rule)).strip()
+    for entry, rule in shapes.subject_objects(KSH.ruleId):
+        found[str(rule)] = _text(shapes, entry, RDFS.label, "en")
     return dict(sorted(found.items(), key=lambda kv: _rule_order(kv[0])))
 
 
-def _rule_order(rule: str) -> tuple[int, str]:
+def _rule_order(rule: str) -> tuple[str, int, str]:
+    """R2 before R10: the family letters, then the number."""
+    letters = "".join(ch for ch in rule if not ch.isdigit())
     digits = "".join(ch for ch in rule if ch.isdigit())
-    return (int(digits) if digits else 0, rule)
+    return (letters, int(digits) if digits else 0, rule)
 
 
 def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph) -> list[Result]:

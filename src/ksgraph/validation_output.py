@@ -56,7 +56,7 @@ def to_text(report: Report, titles: dict[str, str]) -> str:
         counts = ", ".join(
             f"{n} {s.value.lower()}" for s in Severity if (n := sum(1 for r in results if r.severity is s))
         )
-        label = report.rules.get(rule, results[0].rule_label).removeprefix(rule).strip()
+        label = report.rules.get(rule) or results[0].rule_label
         lines.append(f"{rule}: {label}  ({counts})")
         for result in results:
             who = f"{result.focus_label} <{result.focus}>" if result.focus_label else f"<{result.focus}>"

@@ -49,9 +49,9 @@ def ontology_router(ontology_dir: Path, links: LinkMapper) -> APIRouter:
             return HTMLResponse(page, headers=CACHE_HEADERS)
         return rdf_response(triples, rep)
 
-    router.add_api_route("/ontology", serve, methods=["GET"], summary="The ontology: documentation or RDF")
+    router.add_api_route("/ontology", serve, methods=["GET", "HEAD"], summary="The ontology: documentation or RDF")
 
-    @router.get("/ontology/{version_name}", summary="The ontology by its version IRI")
+    @router.api_route("/ontology/{version_name}", methods=["GET", "HEAD"], summary="The ontology by its version IRI")
     def versioned(version_name: str, request: Request) -> Response:
         if version_name != version:
             return PlainTextResponse(f"this deployment serves ontology version {version}", status_code=404)

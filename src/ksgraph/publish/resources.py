@@ -44,7 +44,8 @@ def resources_router(runner: SparqlRunner, links: LinkMapper) -> APIRouter:
     router = APIRouter(tags=["linked data"])
     renderer = PageRenderer(make_environment(), links)
 
-    @router.get("/id/{path:path}", summary="A resource of the graph, by content negotiation")
+    # HEAD too: link checkers and w3id redirect tests ask with HEAD first.
+    @router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="A resource, by content negotiation")
     def resource(path: str, request: Request) -> Response:
         iri = links.iri_for_id_path(path)
         try:

@@ -111,6 +111,6 @@ def void_router(runner: SparqlRunner, *, public_base: str = "", sparql_endpoint:
         endpoint = sparql_endpoint or (public_base.rstrip("/") or str(request.base_url).rstrip("/")) + "/sparql"
         return rdf_response(describe(collect_facts(runner.run_raw), sparql_endpoint=endpoint), rep)
 
-    router.add_api_route("/.well-known/void", serve, methods=["GET"], summary="Dataset description (VoID, DCAT)")
-    router.add_api_route("/dataset", serve, methods=["GET"], summary="Dataset description (VoID, DCAT)")
+    for path in ("/.well-known/void", "/dataset"):
+        router.add_api_route(path, serve, methods=["GET", "HEAD"], summary="Dataset description (VoID, DCAT)")
     return router
