@@ -252,3 +252,12 @@ def test_query_cli_as_of(built_settings: Settings) -> None:
     assert bad.returncode == 2 and "--as-of" in bad.stderr
     own_dates = run_cli("query", "npos-as-of", "-p", "date=2019-06-30", "--format", "csv", store=store)
     assert own_dates.returncode == 0 and len(own_dates.stdout.splitlines()) == 27
+
+
+def test_the_docstring_examples_run() -> None:
+    import doctest
+
+    import ksgraph.asof
+
+    result = doctest.testmod(ksgraph.asof)
+    assert result.attempted > 0 and result.failed == 0

@@ -6,6 +6,7 @@ The expected answers are read off the sources (shared/seeds/), cited per test.
 from __future__ import annotations
 
 import collections
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -233,15 +234,24 @@ def test_named_queries_answer_the_same_on_the_exported_graph(tmp_path: Path, bui
     reloaded = GraphStore(tmp_path / "reloaded")
     with reloaded.write(fresh=True) as writable:
         writable.load(path=str(out), format=ox.RdfFormat.N_QUADS)
-    params = {
-        "group-mandate": {"group": "id:npo/akut-vard"},
-        "npos-as-of": {"date": "2019-06-30"},
-        "rsg-changes": {"from": "2025-01-01", "to": "2025-12-31"},
-    }
     original = GraphStore(built_settings.store_dir).open_read()
     copy = reloaded.open_read()
-    for name in QUERIES:
-        assert answer(copy, name, **params.get(name, {})) == answer(original, name, **params.get(name, {})), name
+    for name, query in QUERIES.items():
+        params = {p.name: example(p.description) for p in query.params if p.required}
+        assert answer(copy, name, **params) == answer(original, name, **params), name
+
+
+def example(description: str) -> str:
+    """The example value a parameter's description gives ("… e.g. id:npo/akut-vard")."""
+    match = re.search(r"e\.g\. ([^\s);,]+)", description)
+    assert match, f"parameter description without an example: {description!r}"
+    return match.group(1)
+
+
+def test_every_parameter_documents_an_example() -> None:
+    for query in QUERIES.values():
+        for param in query.params:
+            assert example(param.description), (query.name, param.name)
 
 
 def test_query_cli_formats_and_errors(built_settings: Settings) -> None:

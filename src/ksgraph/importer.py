@@ -99,7 +99,7 @@ def import_files(
     """
     started = dt.datetime.now(dt.UTC)
     if graph is not None and not graph.startswith(DATA_GRAPH_BASE):
-        raise LoadError(Path(graph), f"--graph must be a data graph under {DATA_GRAPH_BASE}")
+        raise LoadError(Path("--graph"), f"<{graph}> is not a data graph (its IRI must start with {DATA_GRAPH_BASE})")
     files = parse_files(rdf_files(paths), graph)
     if not files:
         raise LoadError(Path(" ".join(map(str, paths)) or "."), "no RDF files to import")
@@ -107,7 +107,8 @@ def import_files(
     store = GraphStore(settings.store_dir)
     if not store.exists():
         raise StoreMissing(f"no graph in {settings.store_dir}: run `ksgraph build` first (or pass --store)")
-    targets = sorted({f.graph for f in files})
+    # A file's target graph, and the graphs a TriG or N-Quads file names itself.
+    targets = sorted({f.graph for f in files} | {q.graph_name.value for f in files for q in f.quads})
     with store.write() as copy:
         removed: list[ox.Quad] = []
         if replace:
@@ -163,17 +164,35 @@ def changed_triples(quads: Iterable[ox.Quad]) -> list[Triple]:
     return [(term(q.subject), URIRef(q.predicate.value), term(q.object)) for q in quads]
 
 
-def touched_nodes(data: rdflib.Graph, changed: Iterable[Triple]) -> set[str]:
+def changed_terms(quads: Iterable[ox.Quad]) -> set[Node]:
+    """The IRIs among the subjects and objects of changed quads.
+
+    The older form of :func:`changed_triples`, kept for callers that pass bare nodes
+    to :func:`touched_nodes` (each is then expanded as a changed subject: more focus
+    nodes, never fewer).
+    """
+    return {t for s, _, o in changed_triples(quads) for t in (s, o) if isinstance(t, URIRef)}
+
+
+def touched_nodes(data: rdflib.Graph, changed: Iterable[Triple | Node]) -> set[str]:
     """The IRIs whose validation a change can affect.
 
     The subjects and objects of the changed triples; one link away from a changed
     subject in either direction, and from a changed object forward (what points *at*
     an object — every post at a healthcare region, every group at its status — is
     not affected by another node's link to it); then a second hop along
-    :data:`STRUCTURAL_LINKS` in both directions.
+    :data:`STRUCTURAL_LINKS` in both directions. A bare node counts as a changed subject.
     """
-    subjects = {s for s, _, _ in changed if not isinstance(s, rdflib.Literal)}
-    objects = {o for _, _, o in changed if not isinstance(o, rdflib.Literal)}
+    subjects: set[Node] = set()
+    objects: set[Node] = set()
+    for item in changed:
+        if isinstance(item, tuple):
+            subjects.add(item[0])
+            objects.add(item[2])
+        else:
+            subjects.add(item)
+    subjects = {n for n in subjects if not isinstance(n, rdflib.Literal)}
+    objects = {n for n in objects if not isinstance(n, rdflib.Literal)}
     first = subjects | objects
     for node in subjects | objects:
         first.update(o for p, o in data.predicate_objects(node) if p != RDF_TYPE and not isinstance(o, rdflib.Literal))

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -295,13 +296,49 @@ def feeds_other_rules(extra: set[Triple], closure: set[Triple], asserted: set[Tr
     return missing_domain or any((y, _TYPE, c) not in closure for _, p, y in extra for c in ranges[p])
 
 
+class _IriInterner:
+    """One URIRef object per IRI.
+
+    reasonable builds its output by calling ``rdflib.URIRef`` once per term (half its
+    time on big graphs). Handing it this interner instead makes repeated IRIs cost a
+    dict lookup, and gives equal terms the same object, so set and dict operations on
+    the closure compare by identity instead of through rdflib's Python-level ``__eq__``.
+    """
+
+    def __init__(self) -> None:
+        self.iris: dict[str, URIRef] = {}
+
+    def __call__(self, value: str) -> URIRef:
+        term = self.iris.get(value)
+        if term is None:
+            term = self.iris[value] = URIRef(value)
+        return term
+
+    def triple(self, triple: Triple) -> Triple:
+        return tuple(self(t) if type(t) is URIRef else t for t in triple)  # type: ignore[return-value]
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        # Only for the duration of a reasonable call; the interner returns real URIRefs,
+        # so any other code that builds one meanwhile still gets a correct term.
+        original = rdflib.URIRef
+        rdflib.URIRef = self  # type: ignore[misc,assignment]
+        try:
+            yield
+        finally:
+            rdflib.URIRef = original  # type: ignore[misc]
+
+
 def closure_reasonable(asserted: set[Triple], progress: Progress = _quiet) -> tuple[set[Triple], list[str]]:
     """reasonable's closure completed with prp-spo2, iterated until the chain triples feed nothing new."""
     import reasonable
 
+    intern = _IriInterner()
+    asserted = {intern.triple(t) for t in asserted}
     reasoner = reasonable.PyReasoner()
     reasoner.from_graph(list(asserted))
-    result = set(reasoner.reason()) | asserted
+    with intern.installed():
+        result = set(reasoner.reason()) | asserted
     # Axioms are read from the asserted triples: in a closure, eq-rep-o can give a list
     # node two rdf:first values once two members are entailed equal.
     chains = property_chains(asserted)
@@ -318,7 +355,8 @@ def closure_reasonable(asserted: set[Triple], progress: Progress = _quiet) -> tu
         # converting its whole output back to Python dominates either way.
         progress(f"  prp-spo2 added {len(added)} chain triples that other rules use: reasoning again")
         reasoner.from_graph(list(added))
-        result |= set(reasoner.reason())
+        with intern.installed():
+            result |= set(reasoner.reason())
     return result, []
 
 

@@ -22,7 +22,6 @@ from ..store import GraphStore, StoreError
 from ..tabular import CellProblem, CellViolation, TabularError, templates
 from ..tabular.export import ALL, export_template
 from ..tabular.importing import ImportOutcome, import_table
-from ..tabular.validation import engine_available
 
 
 class ReportFormat(StrEnum):
@@ -112,10 +111,13 @@ def _report_problems(file: Path, problems: list[CellProblem], fmt: ReportFormat)
             err.print(f"  {problem}", markup=False)
 
 
+_SRC = "https://w3id.org/ksgraph/id/source/"
+
+
 def _violation_text(v: CellViolation) -> str:
     where = v.origin.where() if v.origin else "(no cell)"
     value = f" (value {v.origin.value!r})" if v.origin and v.origin.value else ""
-    source = f" — source: {v.source}" if v.source else ""
+    source = f" — source: {v.source.replace(_SRC, 'src:')}" if v.source else ""
     return f"{where}{value}: [{v.rule} {v.severity}] {v.message_en} / {v.message_sv}{source}"
 
 
@@ -132,7 +134,6 @@ def _report_outcome(file: Path, outcome: ImportOutcome, fmt: ReportFormat, store
                     "rows": parsed.rows,
                     "triples": len(parsed.quads),
                     "provenance": outcome.provenance,
-                    "shapes_checked": engine_available(),
                     "violations": [v.as_dict() for v in outcome.violations],
                     "results_elsewhere": outcome.elsewhere,
                 }
@@ -147,8 +148,6 @@ def _report_outcome(file: Path, outcome: ImportOutcome, fmt: ReportFormat, store
     else:
         for v in outcome.violations:
             err.print(("  " if not outcome.committed else "  warning: ") + _violation_text(v), markup=False)
-        if not engine_available():
-            err.print("warning: the SHACL shapes were not checked (ksgraph.validate is not installed)", markup=False)
         if outcome.committed:
             err.print(
                 f"imported {parsed.rows} rows ({len(parsed.quads)} triples) from {file} into <{parsed.graph}>; "
@@ -157,7 +156,8 @@ def _report_outcome(file: Path, outcome: ImportOutcome, fmt: ReportFormat, store
             )
         else:
             err.print(
-                f"error: {file} breaks {len(outcome.violations)} rule(s); nothing was changed in {store_dir}",
+                f"error: {file} breaks {sum(v.severity == 'Violation' for v in outcome.violations)} rule(s); "
+                f"nothing was changed in {store_dir}",
                 markup=False,
             )
 

@@ -1,11 +1,13 @@
 """Importing a spreadsheet: map, validate with the store, and commit atomically — or change nothing.
 
-Everything happens inside one :meth:`GraphStore.write`: the file is read against
-the version it will be committed on (so no other writer can slip in between), its
-graph replaces the graph of the same name (the file is the unit, like a
-``data/*.ttl`` file), the closure is recomputed, and the shapes are checked. Any
-violation the file has a part in raises inside the write, which discards the copy:
-the published store is untouched.
+The order is that of :mod:`ksgraph.importer` for RDF files, inside one
+:meth:`GraphStore.write` (which holds the writers' lock): the file is read against
+the very version it will be committed on, its graph replaces the graph of the same
+name (the file is the unit, like a ``data/*.ttl`` file), the shapes are checked on
+the nodes it touches, then the closure is recomputed and a provenance record added.
+A violation the file has a part in — a SHACL result or a template rule such as one
+chair at a time — raises inside the write, which discards the copy: the published
+store is untouched.
 """
 
 from __future__ import annotations
@@ -58,17 +60,18 @@ def import_table(
             parsed = read(path, template, store=store, graph=graph)
             outcome.parsed = parsed
             target = ox.NamedNode(parsed.graph)
+            removed = list(store.quads_for_pattern(None, None, None, target))
             store.remove_graph(target)
             store.extend(parsed.quads)
-            if reason:
-                from ..reason import materialise
-
-                materialise(store)
-            located, elsewhere = shacl_violations(settings, store, parsed)
+            located, elsewhere = shacl_violations(settings, store, parsed, removed)
             outcome.violations = [*parsed.violations, *located]
             outcome.elsewhere = elsewhere
             if any(v.severity == "Violation" for v in outcome.violations):
                 raise _Rejected
+            if reason:
+                from ..reason import materialise
+
+                materialise(store)
             quads = record("import", [parsed], agent=agent or _agent(), started=started, root=settings.root)
             store.extend(quads)
             outcome.provenance = next(

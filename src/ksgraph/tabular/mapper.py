@@ -254,7 +254,9 @@ class RowMapper:
             shown = tuple(dict.fromkeys(_choice_name(column, c) for c in close))
             return CellProblem(origin, f"is not an allowed value (allowed: {', '.join(names)})", shown)
         if column.lookup:
-            found = self.index.resolve(expand(text) if text.startswith(("id:", "src:")) else text, column.lookup)
+            found = self.index.resolve(
+                expand(text) if text.startswith(("id:", "src:")) else text, column.lookup, tail=column.display == "tail"
+            )
             if isinstance(found, Unresolved):
                 if not final and found.reason == "is unknown":
                     return None

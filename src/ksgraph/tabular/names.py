@@ -140,7 +140,7 @@ class NameIndex:
             wanted |= self._subclasses.get(c, set()) | {c}
         return bool(resource.classes & wanted)
 
-    def resolve(self, name: str, classes: Iterable[str]) -> str | Unresolved:
+    def resolve(self, name: str, classes: Iterable[str], *, tail: bool = False) -> str | Unresolved:
         """The one IRI of the given classes that ``name`` names, or why there is none."""
         classes = tuple(classes)
         hits = sorted(
@@ -151,10 +151,10 @@ class NameIndex:
         if hits:
             shown = tuple(f"{self._resources[i].label()} (id:{id_path(i) or i})" for i in hits)
             return Unresolved("is ambiguous; write the id instead", shown)
-        return Unresolved("is unknown", self.suggest(name, classes))
+        return Unresolved("is unknown", self.suggest(name, classes, tail=tail))
 
-    def suggest(self, name: str, classes: Iterable[str], n: int = 3) -> tuple[str, ...]:
-        """The preferred labels of the resources whose names are closest to ``name``."""
+    def suggest(self, name: str, classes: Iterable[str], n: int = 3, *, tail: bool = False) -> tuple[str, ...]:
+        """The preferred labels (or, with ``tail``, the id tails) of the resources whose names are closest."""
         candidates: dict[str, str] = {}
         for resource in self._resources.values():
             if self._accepts(resource, classes):
@@ -163,7 +163,9 @@ class NameIndex:
         close = difflib.get_close_matches(normalise(name), list(candidates), n=n * 3, cutoff=0.6)
         labels: list[str] = []
         for key in close:
-            label = self._resources[candidates[key]].label()
+            iri = candidates[key]
+            path = id_path(iri) or ""
+            label = path.split("/", 1)[-1] if tail and path else self._resources[iri].label()
             if label not in labels:
                 labels.append(label)
         return tuple(labels[:n])

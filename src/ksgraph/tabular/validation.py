@@ -1,61 +1,83 @@
 """SHACL results of an import, each located at the cell it is about.
 
-EXTENSION POINT: the SHACL engine is ``ksgraph.validate`` (written separately).
-This module only adapts its results — focus node, path, value, rule, severity,
-messages and source — to :class:`CellViolation` with the cell from the file's
-:class:`OriginMap`. Until that module exists, imports are mapped and checked by the
-templates' own rules only, and the command says that the shapes were not checked.
+The SHACL engine is :mod:`ksgraph.validate` with the targeted focus of
+:mod:`ksgraph.importer` (the nodes an import touches and their neighbourhood);
+this module only adapts its :class:`~ksgraph.validate.Result` — focus node, path
+(shown as ``ks:counterpartOf`` or ``^org:postIn``), value, rule, severity, messages
+and sources — to a :class:`CellViolation` with the cell from the file's
+:class:`OriginMap`.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable
-
 import pyoxigraph as ox
 
 from ..config import Settings
+from ..importer import changed_triples, touched_nodes
+from ..namespaces import DCTERMS, KS, ORG, SKOS, TIME
+from ..validate import Result, data_from_store, validate
 from .reader import TabularFile
 from .rules import CellViolation
 
-
-def engine_available() -> bool:
-    return importlib.util.find_spec("ksgraph.validate") is not None
+_SHOWN_PREFIXES = {"ks:": KS, "org:": ORG, "skos:": SKOS, "dcterms:": DCTERMS, "time:": TIME}
 
 
-def shacl_violations(settings: Settings, store: ox.Store, parsed: TabularFile) -> tuple[list[CellViolation], int]:
-    """(results the file has a part in, located at their cells; how many other results the store has).
+def shacl_violations(
+    settings: Settings, store: ox.Store, parsed: TabularFile, removed: list[ox.Quad]
+) -> tuple[list[CellViolation], int]:
+    """(results the file has a part in, at their cells; how many other results the touched nodes have).
 
-    A result no cell of the file touches was there before this import (or is about
-    data the file does not mention): it is counted, not charged to the steward.
+    A result that no cell of the file touches is about data the file does not
+    mention: it is counted, not charged to the steward.
     """
-    if not engine_available():
-        return [], 0
-    validate = importlib.import_module("ksgraph.validate")
-    results = _results(validate, settings, store)
+    data = data_from_store(store)
+    focus = touched_nodes(data, changed_triples([*parsed.quads, *removed]))
+    report = validate(data, settings, focus=focus)
     located: list[CellViolation] = []
     elsewhere = 0
-    for result in results:
-        origin = parsed.origins.locate(result.focus, result.path, result.value)
+    for result in report.results:
+        path = _path_iri(result.path)
+        value = _value_text(result.value)
+        origin = parsed.origins.locate(result.focus, path, value)
         if origin is None:
             elsewhere += 1
-        else:
-            located.append(
-                CellViolation(
-                    result.rule,
-                    result.severity,
-                    result.message_sv,
-                    result.message_en,
-                    result.source,
-                    origin,
-                    result.focus,
-                    result.path,
-                    result.value,
-                )
-            )
+            continue
+        located.append(_violation(result, origin, path, value))
     return located, elsewhere
 
 
-def _results(validate: object, settings: Settings, store: ox.Store) -> Iterable[CellViolation]:
-    """Run ``ksgraph.validate`` on the store and yield its results as origin-less CellViolations."""
-    raise NotImplementedError("adapter to ksgraph.validate: see the module docstring")
+def _violation(result: Result, origin: object, path: str | None, value: str | None) -> CellViolation:
+    return CellViolation(
+        rule=result.rule,
+        severity=result.severity.value,
+        message_sv=result.message_sv,
+        message_en=result.message_en,
+        source=", ".join(result.sources) or None,
+        origin=origin,  # type: ignore[arg-type]
+        focus=result.focus,
+        path=path,
+        value=value,
+    )
+
+
+def _path_iri(shown: str | None) -> str | None:
+    """``ks:counterpartOf`` → its IRI; an inverse path (``^org:postIn``) is located by its property.
+
+    A sequence path (``a/b``) has no single cell of its own: the focus node's row is used.
+    """
+    if not shown or "/" in shown.replace("://", ""):
+        return None
+    shown = shown.lstrip("^")
+    if shown.startswith("<") and shown.endswith(">"):
+        return shown[1:-1]
+    for prefix, namespace in _SHOWN_PREFIXES.items():
+        if shown.startswith(prefix):
+            return namespace + shown[len(prefix) :]
+    return shown
+
+
+def _value_text(shown: str | None) -> str | None:
+    """An IRI as it is; a literal's N3 (``"2025"^^<…>``, ``"x"@sv``) reduced to its lexical form."""
+    if shown is None or not shown.startswith('"'):
+        return shown
+    return shown[1 : shown.rindex('"')]
