@@ -40,8 +40,9 @@ import httpx
 
 from ksgraph.config import Settings, load_settings, project_root
 from ksgraph.namespaces import PREFIXES
-from ksgraph.query import NamedQuery, named_queries
+from ksgraph.query import NamedQuery, named_queries, to_term
 from ksgraph.serve.launch import free_port, running_server
+from ksgraph.serve.scan import tokens
 from ksgraph.store import GraphStore
 
 ROOT = project_root()
@@ -77,19 +78,21 @@ class ServerRun:
 
 
 def bench_text(query: NamedQuery) -> str:
-    """The named query as plain SPARQL any server accepts: prefixes declared, required params as VALUES."""
-    text = PRELUDE + query.text
+    """The named query as plain SPARQL any server accepts: prefixes declared, and each required
+    parameter (set to the example its header gives) as a VALUES block opening the WHERE group,
+    so the filters of that group see it bound. All servers get exactly this text."""
     bindings = []
     for param in query.params:
         if param.required:
             match = re.search(r"e\.g\. ([^\s)]+)", param.description)
             if not match:
                 raise SystemExit(f"{query.name}: required parameter {param.name} has no example to bench with")
-            value = match.group(1)
-            prefix, _, local = value.partition(":")
-            iri = PREFIXES[prefix] + local if prefix in PREFIXES else value
-            bindings.append(f"VALUES ?{param.name} {{ <{iri}> }}")
-    return text + "\n" + "\n".join(bindings)
+            bindings.append(f"VALUES ?{param.name} {{ {to_term(param, match.group(1))} }} ")
+    text = query.text
+    if bindings:
+        where = next(t for t in tokens(text) if t.kind == "open" and t.text == "{" and t.depth == 0)
+        text = text[: where.start + 1] + " " + "".join(bindings) + text[where.start + 1 :]
+    return PRELUDE + text
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -336,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=20, help="seconds per query and server, at most")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients for throughput")
     parser.add_argument("--throughput-seconds", type=float, default=10)
-    parser.add_argument("--timeout", type=float, default=120, help="per-request timeout, seconds")
+    parser.add_argument("--timeout", type=float, default=30, help="per-request timeout, seconds")
     parser.add_argument("--servers", default="ksgraph,oxigraph,rdflib")
     parser.add_argument(
         "--synthetic-store",

@@ -8,7 +8,7 @@ asserted graphs, so materialising twice gives the same inferred graph.
 Two engines compute the closure:
 
 ``reasonable`` (the default)
-    A Rust OWL 2 RL reasoner, ~40× faster than owlrl here (bench/results/reason.md).
+    A Rust OWL 2 RL reasoner, 20–40× faster than owlrl here (bench/results/reason.md).
     It lacks ``prp-spo2`` (property chains), which our ontology uses for
     ``ks:nationalCounterpart``; :func:`complete_chains` adds that rule on top of its
     output and the two are iterated to a common fixpoint, so the result equals owlrl's
@@ -24,12 +24,14 @@ reported — never stored as facts.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -204,7 +206,11 @@ def subject_index(triples: Iterable[Triple], predicates: set[Node] | None = None
 
 
 _CHAIN = URIRef(OWL + "propertyChainAxiom")
-_LIST_PREDICATES = {_FIRST, _REST, _CHAIN, URIRef(OWL + "members"), URIRef(OWL + "distinctMembers")}
+_MEMBERS, _DISTINCT_MEMBERS = URIRef(OWL + "members"), URIRef(OWL + "distinctMembers")
+_LIST_PREDICATES = {_FIRST, _REST, _CHAIN, _MEMBERS, _DISTINCT_MEMBERS}
+_DISJOINT_WITH = URIRef(OWL + "disjointWith")
+_ALL_DISJOINT_CLASSES, _ALL_DIFFERENT = URIRef(OWL + "AllDisjointClasses"), URIRef(OWL + "AllDifferent")
+_CONSISTENCY_AXIOMS = {_DISJOINT_WITH, _DIFFERENT_FROM, _TYPE}
 
 
 def property_chains(triples: Iterable[Triple]) -> list[tuple[Node, list[Node]]]:
@@ -261,6 +267,7 @@ _CONSUMING_TYPES = {
     OWL + "AsymmetricProperty",
 }
 # … and as object (restrictions, inverses, list members of other chains, keys, AllDisjointProperties).
+_DOMAIN, _RANGE = URIRef(RDFS + "domain"), URIRef(RDFS + "range")
 _CONSUMING_AS_OBJECT = {
     OWL + "onProperty",
     OWL + "inverseOf",
@@ -281,17 +288,18 @@ def feeds_other_rules(extra: set[Triple], closure: set[Triple], asserted: set[Tr
     """
     domains: dict[Node, set[Node]] = defaultdict(set)
     ranges: dict[Node, set[Node]] = defaultdict(set)
-    for p in {t[1] for t in extra}:
-        for s, q, o in asserted:
-            if s == p:
-                if str(q) in _CONSUMING_AS_SUBJECT or (q == _TYPE and str(o) in _CONSUMING_TYPES):
-                    return True
-                if q == URIRef(RDFS + "domain"):
-                    domains[p].add(o)
-                elif q == URIRef(RDFS + "range"):
-                    ranges[p].add(o)
-            elif o == p and str(q) in _CONSUMING_AS_OBJECT and not (q == _FIRST and s in chain_cells):
+    properties = {t[1] for t in extra}
+    for s, q, o in asserted:
+        # Set membership first: it hashes, so rdflib's slow __eq__ runs only on a hit.
+        if s in properties:
+            if str(q) in _CONSUMING_AS_SUBJECT or (q == _TYPE and str(o) in _CONSUMING_TYPES):
                 return True
+            if q == _DOMAIN:
+                domains[s].add(o)
+            elif q == _RANGE:
+                ranges[s].add(o)
+        elif o in properties and str(q) in _CONSUMING_AS_OBJECT and not (q == _FIRST and s in chain_cells):
+            return True
     missing_domain = any((x, _TYPE, c) not in closure for x, p, _ in extra for c in domains[p])
     return missing_domain or any((y, _TYPE, c) not in closure for _, p, y in extra for c in ranges[p])
 
@@ -309,9 +317,11 @@ class _IriInterner:
         self.iris: dict[str, URIRef] = {}
 
     def __call__(self, value: str) -> URIRef:
-        term = self.iris.get(value)
+        # Keyed by plain str: a URIRef key would make every lookup call rdflib's __eq__.
+        key = str.__str__(value)
+        term = self.iris.get(key)
         if term is None:
-            term = self.iris[value] = URIRef(value)
+            term = self.iris[key] = URIRef(key)
         return term
 
     def triple(self, triple: Triple) -> Triple:
@@ -329,14 +339,24 @@ class _IriInterner:
             rdflib.URIRef = original  # type: ignore[misc]
 
 
-def closure_reasonable(asserted: set[Triple], progress: Progress = _quiet) -> tuple[set[Triple], list[str]]:
-    """reasonable's closure completed with prp-spo2, iterated until the chain triples feed nothing new."""
+def closure_reasonable(
+    asserted: set[Triple], progress: Progress = _quiet, intern: _IriInterner | None = None
+) -> tuple[set[Triple], list[str]]:
+    """reasonable's closure completed with prp-spo2, iterated until the chain triples feed nothing new.
+
+    ``intern`` should be the interner ``asserted`` was built with (see :func:`infer`).
+    """
     import reasonable
 
-    intern = _IriInterner()
-    asserted = {intern.triple(t) for t in asserted}
+    intern = intern or _IriInterner()
     reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(list(asserted))
+    # load_file parses in Rust; from_graph costs two caught AttributeErrors per term
+    # (it probes every term for .datatype and .language), ~3x slower on big graphs.
+    with tempfile.TemporaryDirectory(prefix="ksgraph-reason-") as tmp:
+        path = Path(tmp) / "asserted.ttl"
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in asserted)
+        reasoner.load_file(str(path))
     with intern.installed():
         result = set(reasoner.reason()) | asserted
     # Axioms are read from the asserted triples: in a closure, eq-rep-o can give a list
@@ -375,7 +395,9 @@ def _chain_list_nodes(asserted: set[Triple]) -> set[Node]:
 _ERRNS_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 
 
-def closure_owlrl(asserted: set[Triple], progress: Progress = _quiet) -> tuple[set[Triple], list[str]]:
+def closure_owlrl(
+    asserted: set[Triple], progress: Progress = _quiet, intern: _IriInterner | None = None
+) -> tuple[set[Triple], list[str]]:
     """owlrl's closure of a private copy (owlrl writes into the graph it is given), with its own error messages."""
     import owlrl
 
@@ -388,7 +410,7 @@ def closure_owlrl(asserted: set[Triple], progress: Progress = _quiet) -> tuple[s
     return {t for t in work if t[1] != _ERRNS_ERROR}, errors
 
 
-ENGINES: dict[Engine, Callable[[set[Triple], Progress], tuple[set[Triple], list[str]]]] = {
+ENGINES: dict[Engine, Callable[[set[Triple], Progress, _IriInterner], tuple[set[Triple], list[str]]]] = {
     Engine.reasonable: closure_reasonable,
     Engine.owlrl: closure_owlrl,
 }
@@ -416,30 +438,34 @@ def inconsistencies(closure: set[Triple], asserted: set[Triple]) -> list[Inconsi
             same.add((s, o))
     disjoint: set[frozenset[Node]] = set()
     different: set[frozenset[Node]] = set()
+
+    def pairs(members: list[Node]) -> set[frozenset[Node]]:
+        return {frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :] if a != b}
+
     for s, p, o in asserted:
-        if p == URIRef(OWL + "disjointWith") and s != o:
+        if p not in _CONSISTENCY_AXIOMS:
+            continue
+        if p == _DISJOINT_WITH and s != o:
             disjoint.add(frozenset((s, o)))
         elif p == _DIFFERENT_FROM and s != o:
             different.add(frozenset((s, o)))
-        elif p == _TYPE and o == URIRef(OWL + "AllDisjointClasses"):
-            members = rdf_list(index, next(iter(index[s].get(URIRef(OWL + "members"), {_NIL}))))
-            disjoint.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :])
-        elif p == _TYPE and o == URIRef(OWL + "AllDifferent"):
-            for key in (URIRef(OWL + "members"), URIRef(OWL + "distinctMembers")):
-                members = rdf_list(index, next(iter(index[s].get(key, {_NIL}))))
-                different.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :])
+        elif p == _TYPE and o == _ALL_DISJOINT_CLASSES:
+            disjoint |= pairs(rdf_list(index, next(iter(index[s].get(_MEMBERS, {_NIL})))))
+        elif p == _TYPE and o == _ALL_DIFFERENT:
+            for key in (_MEMBERS, _DISTINCT_MEMBERS):
+                different |= pairs(rdf_list(index, next(iter(index[s].get(key, {_NIL})))))
+    in_some_pair = {c for pair in disjoint for c in pair}
     found: set[Inconsistency] = set()
     for x, classes in types.items():
         if _NOTHING in classes:
             found.add(Inconsistency("cls-nothing2", f"{x} is an instance of owl:Nothing", (str(x),)))
-        for pair in disjoint:
-            if pair <= classes:
-                a, b = sorted(pair, key=str)
-                found.add(
-                    Inconsistency(
-                        "cax-dw", f"{x} is an instance of disjoint classes {a} and {b}", (str(x), str(a), str(b))
-                    )
-                )
+        # Only the classes that are disjoint with something can clash: a few per resource at most.
+        relevant = sorted(classes & in_some_pair, key=str)
+        for i, a in enumerate(relevant):
+            for b in relevant[i + 1 :]:
+                if frozenset((a, b)) in disjoint:
+                    message = f"{x} is an instance of disjoint classes {a} and {b}"
+                    found.add(Inconsistency("cax-dw", message, (str(x), str(a), str(b))))
     for a, b in same:
         if frozenset((a, b)) in different and str(a) < str(b):
             found.add(
@@ -460,7 +486,9 @@ class Closure:
 
 def infer(asserted: set[Triple], engine: Engine = DEFAULT_ENGINE, progress: Progress = _quiet) -> Closure:
     """What the OWL 2 RL closure of ``asserted`` adds that is worth keeping, and whether it is consistent."""
-    full, messages = ENGINES[Engine(engine)](asserted, progress)
+    intern = _IriInterner()
+    asserted = {intern.triple(t) for t in asserted}
+    full, messages = ENGINES[Engine(engine)](asserted, progress, intern)
     return Closure(kept(full, asserted), inconsistencies(full, asserted), messages)
 
 

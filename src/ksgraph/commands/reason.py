@@ -18,15 +18,18 @@ from ..store import GraphStore, StoreError
 @app.command()
 def reason(
     engine: Annotated[
-        Engine, typer.Option("--engine", help="OWL 2 RL engine (reasonable is ~40x faster; both give the same graph).")
+        Engine,
+        typer.Option(
+            "--engine", help="OWL 2 RL engine: reasonable (20-40x faster) or owlrl; both give the same graph."
+        ),
     ] = DEFAULT_ENGINE,
     store: StoreOption = None,
 ) -> None:
     """Recompute the inferred graph (https://w3id.org/ksgraph/graph/inferred) from the asserted graphs.
 
-    Asserted graphs are not changed; the result replaces the inferred graph and is
-    published atomically. Exits 1 if the closure is inconsistent (the inconsistencies
-    are printed; they are never stored as facts).
+    Asserted graphs are not changed; the result replaces the inferred graph atomically.
+
+    Exits 1 if the closure is inconsistent: the inconsistencies are printed, never stored as facts.
     """
     from ..provenance import record
     from ..reason import materialise
@@ -73,8 +76,12 @@ class ExplainFormat(StrEnum):
 
 @app.command()
 def explain(
-    subject: Annotated[str, typer.Argument(help="Subject: a prefixed name (id:npo/akut-vard) or <full IRI>.")],
-    predicate: Annotated[str, typer.Argument(help="Predicate: e.g. ks:level, org:reportsTo, or 'a' for rdf:type.")],
+    subject: Annotated[
+        str, typer.Argument(metavar="SUBJECT", help="Subject: a prefixed name (id:npo/akut-vard) or <full IRI>.")
+    ],
+    predicate: Annotated[
+        str, typer.Argument(metavar="PREDICATE", help="Predicate: e.g. ks:level, org:reportsTo, or 'a' for rdf:type.")
+    ],
     object_: Annotated[str, typer.Argument(metavar="OBJECT", help='Object: an IRI, or a literal "text"@sv.')],
     fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text (a tree) or json.")] = ExplainFormat.text,
     max_depth: Annotated[int, typer.Option("--max-depth", min=1, help="Longest derivation searched (rules).")] = 40,
@@ -82,8 +89,9 @@ def explain(
 ) -> None:
     """Why does a triple hold? Prints its derivation down to asserted triples and ontology axioms.
 
-    Says ASSERTED (and in which graph) for an asserted triple, shows the tree of OWL 2 RL
-    rules for an inferred one, and NOT ENTAILED otherwise (exit code 1).
+    Says ASSERTED (and in which graph) for an asserted triple, shows the tree of OWL 2 RL rules for an inferred one.
+
+    Says NOT ENTAILED otherwise, with exit code 1.
     """
     from ..explain import Status, parse_term, render_text, to_json
     from ..explain import explain as run_explain

@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +19,7 @@ from ..query import NamedQuery, QueryError, bind_params, named_queries
 from ..store import GraphStore, StoreError, StoreMissing, graph_names
 from . import results
 from .errors import ProtocolError, bad_request
-from .guard import Limits, check_query
+from .guard import Checked, Limits, check_query
 from .settings import ServerSettings
 from .worker import Job, Reply, WorkerPool, binding
 
@@ -75,6 +75,17 @@ class CurrentVersion:
         return self._path
 
 
+@lru_cache(maxsize=512)
+def _checked(text: str, limits: Limits) -> Checked:
+    return check_query(text, limits)
+
+
+def checked_query(text: str, limits: Limits) -> Checked:
+    """:func:`check_query`, remembered for short texts: named queries and UI examples repeat,
+    and scanning a 1.5 KB query costs about as much as running a small one."""
+    return _checked(text, limits) if len(text) <= 8192 else check_query(text, limits)
+
+
 @cache
 def _graphs_of(version: str) -> tuple[str, ...]:
     # Listing graphs reads only the store's graph index; no query runs in the server process.
@@ -104,7 +115,7 @@ class Endpoint:
     ) -> Reply:
         """Check, dispatch and answer a query. Raises ProtocolError for what the protocol refuses."""
         self.check_size(request.text)
-        checked = check_query(request.text, self.limits)
+        checked = checked_query(request.text, self.limits)
         tabular = results.negotiate(request.accept, list(results.TABULAR))
         graph = results.negotiate(request.accept, list(results.GRAPH))
         # Refuse before running when the scanner already knows the form the answer takes.

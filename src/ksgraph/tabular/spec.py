@@ -141,6 +141,8 @@ class Column:
 
     def all_titles(self) -> set[str]:
         titles = {t for ts in self.titles.values() for t in ts} | {self.name, self.heading}
+        # A one-row heading may combine the languages: "verkar inom / scope", "person / person".
+        titles |= {f"{sv} / {en}" for sv in self.titles.get("sv", ()) for en in self.titles.get("en", ())}
         return titles
 
     def choice_for(self, iri: str) -> Choice | None:
