@@ -20,6 +20,7 @@ import argparse
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import platform
 import sys
 import time
@@ -110,13 +111,15 @@ def measure(size: str, engine: str, cap: float) -> Measurement:
     return Measurement(size, int(asserted), engine, seconds, inferred, bad, digest, status)  # type: ignore[call-overload]
 
 
-def report_markdown(results: list[Measurement], cap: float) -> str:
+def report_markdown(results: list[Measurement], cap: float, load: list[float] | None = None) -> str:
+    shared = f" Load average when the run started: {', '.join(f'{x:.1f}' for x in load)}." if load else ""
     lines = [
         "# Reasoning benchmark",
         "",
         f"`bench/bench_reason.py`, {platform.python_implementation()} {platform.python_version()} on "
         f"{platform.machine()} with {mp.cpu_count()} cores; cap {cap:.0f} s per closure. Time is the whole of "
-        "`ksgraph.reason.infer` (closure, noise filter, consistency checks), without loading.",
+        "`ksgraph.reason.infer` (closure, noise filter, consistency checks), without loading." + shared,
+        "Timings on a shared machine vary by up to 2x between runs; the ratios between engines are what to read.",
         "",
         "| graph | asserted triples | engine | seconds | inferred triples | same inferred graph as the other engine |",
         "|---|---:|---|---:|---:|---|",
@@ -132,6 +135,13 @@ def report_markdown(results: list[Measurement], cap: float) -> str:
             seconds = f"{m.seconds:.2f}" if m.seconds is not None else m.status
             inferred = str(m.inferred) if m.inferred is not None else "–"
             lines.append(f"| {size} | {m.asserted} | {m.engine} | {seconds} | {inferred} | {same} |")
+    speedups = [
+        f"{size}: {e['owlrl'].seconds / e['reasonable'].seconds:.0f}x"
+        for size, e in by_size.items()
+        if {"owlrl", "reasonable"} <= e.keys() and e["owlrl"].seconds and e["reasonable"].seconds
+    ]
+    if speedups:
+        lines += ["", f"reasonable (+ prp-spo2) is faster than owlrl by {', '.join(speedups)}."]
     return "\n".join(lines) + "\n"
 
 
@@ -141,7 +151,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", nargs="+", default=[e.value for e in Engine], choices=[e.value for e in Engine])
     parser.add_argument("--cap", type=float, default=600.0, help="seconds one closure may take before it is killed")
     parser.add_argument("--output", type=Path, default=HERE / "results")
+    parser.add_argument("--render-only", action="store_true", help="rewrite reason.md from reason.json and exit")
     args = parser.parse_args(argv)
+    if args.render_only:
+        payload = json.loads((args.output / "reason.json").read_text(encoding="utf-8"))
+        stored = [Measurement(**m) for m in payload["results"]]
+        markdown = report_markdown(stored, payload["cap_seconds"], payload.get("load_average"))
+        if payload.get("note"):
+            markdown += f"\n{payload['note']}\n"
+        (args.output / "reason.md").write_text(markdown, encoding="utf-8")
+        return 0
+    load = list(os.getloadavg())
     results: list[Measurement] = []
     for size in args.sizes:
         for engine in args.engines:
@@ -151,9 +171,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size}: {engine}: {m.asserted} asserted, {shown}", file=sys.stderr, flush=True)
             results.append(m)
     args.output.mkdir(parents=True, exist_ok=True)
-    payload = {"cap_seconds": args.cap, "cores": mp.cpu_count(), "results": [asdict(m) for m in results]}
+    payload = {
+        "cap_seconds": args.cap,
+        "cores": mp.cpu_count(),
+        "load_average": load,
+        "results": [asdict(m) for m in results],
+    }
     (args.output / "reason.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
-    (args.output / "reason.md").write_text(report_markdown(results, args.cap), encoding="utf-8")
+    (args.output / "reason.md").write_text(report_markdown(results, args.cap, load), encoding="utf-8")
     print(f"wrote {args.output / 'reason.json'} and {args.output / 'reason.md'}", file=sys.stderr)
     return 0
 

@@ -90,7 +90,11 @@ def test_the_same_row_gets_the_same_iri_on_every_import(store: ox.Store, tmp_pat
     a = read(write_csv(tmp_path / "a.csv", rows), store=store)
     b = read(write_csv(tmp_path / "b.csv", rows), store=store)
     subjects = {q.subject.value for q in a.quads}
-    assert subjects == {q.subject.value for q in b.quads} == {"https://w3id.org/ksgraph/id/lpo/vasterbotten/hjart-och-karlsjukdomar"}
+    assert (
+        subjects
+        == {q.subject.value for q in b.quads}
+        == {"https://w3id.org/ksgraph/id/lpo/vasterbotten/hjart-och-karlsjukdomar"}
+    )
     labels = {(q.object.value, q.object.language) for q in a.quads if q.predicate.value == SKOS + "prefLabel"}
     assert labels == {("LPO Hjärt- och kärlsjukdomar", "sv")}
 
@@ -139,7 +143,10 @@ def test_a_date_in_the_wrong_format_names_the_expected_format(store: ox.Store, t
 def test_an_unknown_column_is_reported_at_its_heading_with_a_suggestion(store: ox.Store, tmp_path: Path):
     path = write_csv(
         tmp_path / "members.csv",
-        [["person", "grupp", "roll", "källa", "represnts"], ["A B", "lpo/norrbotten/akut-vard", "ledamot", "000/uppdrag"]],
+        [
+            ["person", "grupp", "roll", "källa", "represnts"],
+            ["A B", "lpo/norrbotten/akut-vard", "ledamot", "000/uppdrag"],
+        ],
     )
     with pytest.raises(TabularError) as exc:
         read(path, "memberships", store=store)
@@ -192,7 +199,14 @@ def test_two_chairs_at_once_break_the_one_chair_rule_at_the_second_row(store: ox
             ["Anna Andersson", "lpo/norrbotten/akut-vard", "ordförande", "2025-01-01", "", "002/lokala-programomraden"],
             ["Bo Berg", "lpo/norrbotten/akut-vard", "ordinarie ledamot", "2025-01-01", "", "002/lokala-programomraden"],
             ["Cia Carlsson", "lpo/norrbotten/akut-vard", "chair", "2025-06-01", "", "002/lokala-programomraden"],
-            ["Dan Dahl", "lpo/norrbotten/akut-vard", "ordförande", "2024-01-01", "2024-12-31", "002/lokala-programomraden"],
+            [
+                "Dan Dahl",
+                "lpo/norrbotten/akut-vard",
+                "ordförande",
+                "2024-01-01",
+                "2024-12-31",
+                "002/lokala-programomraden",
+            ],
         ],
     )
     parsed = read(path, store=store)

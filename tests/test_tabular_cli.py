@@ -9,7 +9,10 @@ from xml.etree import ElementTree as ET
 
 import openpyxl
 import pyoxigraph as ox
+import pytest
+import typer
 
+from ksgraph.commands.tabular import import_tables, is_table
 from ksgraph.config import Settings
 from ksgraph.namespaces import DCTERMS, KS, PROV, PROVENANCE_GRAPH, data_graph
 from ksgraph.store import GraphStore
@@ -38,8 +41,12 @@ def no_traceback(result) -> None:
 def test_a_filled_in_membership_template_is_committed_with_a_provenance_record(scratch_settings: Settings, tmp_path):
     workbook = openpyxl.load_workbook(Path(scratch_settings.root) / "data" / "templates" / "memberships.xlsx")
     sheet = workbook.active
-    sheet.append(["", "Anna Andersson", "", LPO, "ordförande", "Region Norrbotten", "2025-01-01", "", "", "", "", SOURCE])
-    sheet.append(["", "Bo Berg", "", LPO, "ledamot", "Region Norrbotten", "2025-01-01", "2026-12-31", "", "", "", SOURCE])
+    sheet.append(
+        ["", "Anna Andersson", "", LPO, "ordförande", "Region Norrbotten", "2025-01-01", "", "", "", "", SOURCE]
+    )
+    sheet.append(
+        ["", "Bo Berg", "", LPO, "ledamot", "Region Norrbotten", "2025-01-01", "2026-12-31", "", "", "", SOURCE]
+    )
     path = tmp_path / "lpo-akut-vard.xlsx"
     workbook.save(path)
     result = run_cli("import-table", str(path), store=scratch_settings.store_dir)
@@ -135,3 +142,22 @@ def test_export_template_writes_the_store_for_editing(built_settings: Settings, 
     assert workbook["groups"].cell(3, 1).value  # an id in the first data row
     unknown = run_cli("export-template", "grupps", "-o", str(tmp_path / "x.csv"), store=built_settings.store_dir)
     assert unknown.returncode == 2 and "unknown template 'grupps'" in unknown.stderr
+
+
+def test_the_hook_for_ksgraph_import_routes_one_spreadsheet(scratch_settings: Settings, tmp_path):
+    """What ``ksgraph import FILE.csv`` does once its command calls :func:`import_tables`."""
+    assert is_table(Path("a.XLSX")) and is_table(Path("b.csv")) and not is_table(Path("c.ttl"))
+    with pytest.raises(typer.Exit) as mixed:
+        import_tables([tmp_path / "a.csv", tmp_path / "b.ttl"], store=scratch_settings.store_dir)
+    assert mixed.value.exit_code == 2
+    path = write_csv(
+        tmp_path / "members.csv",
+        [["person", "grupp", "roll", "från", "källa"], ["Anna Andersson", LPO, "ledamot", "2025-01-01", SOURCE]],
+    )
+    before = snapshot(scratch_settings)[0]
+    with pytest.raises(typer.Exit) as done:
+        import_tables([path], fmt="json", store=scratch_settings.store_dir)
+    assert done.value.exit_code == 0
+    assert GraphStore(scratch_settings.store_dir).current().name != before
+    member = ox.NamedNode("https://w3id.org/ksgraph/id/membership/anna-andersson/lpo/norrbotten/akut-vard")
+    assert list(GraphStore(scratch_settings.store_dir).open_read().quads_for_pattern(member, None, None))

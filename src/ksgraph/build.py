@@ -25,6 +25,8 @@ def _quiet(_: str) -> None:
 class BuildReport:
     files: list[ParsedFile]
     inferred: int = 0
+    # False when the reasoner found the data inconsistent with the ontology (it says where).
+    consistent: bool = True
     graphs: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -69,8 +71,10 @@ def build(
             from .reason import materialise
 
             progress("reasoning (OWL 2 RL)")
-            report.inferred = materialise(store).inferred
-            progress(f"  {report.inferred} inferred triples")
+            reasoned = materialise(store, progress=progress)
+            report.inferred = reasoned.inferred
+            report.consistent = reasoned.consistent
+            progress(f"  {report.inferred} inferred triples in {reasoned.seconds:.1f} s ({reasoned.engine})")
         store.extend(record("build", files, agent=agent or _agent(), started=started, root=settings.root))
     return report
 

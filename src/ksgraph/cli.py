@@ -85,6 +85,10 @@ def build(
         f"{report.inferred} inferred triples",
         markup=False,
     )
+    if not report.consistent:
+        err.print(
+            "warning: the reasoner found inconsistencies (listed above); `ksgraph validate` says more", markup=False
+        )
 
 
 @app.command()

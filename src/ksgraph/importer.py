@@ -37,11 +37,12 @@ from .validate import Report, data_from_store, validate
 
 Progress = Callable[[str], None]
 
-# The second hop of the neighbourhood follows only these links: the ones along
-# which a shape reads two steps from its focus node (a group ← post ← membership,
-# a membership → interval → instant, a local group → counterpart → scope). Other
-# links end at hubs (roles, statuses, healthcare regions) that thousands of nodes
-# point at; following them would turn a targeted validation into a full one.
+# The second hop of the neighbourhood follows only these links, forward: the ones
+# along which a shape reads two steps from its focus node (a group ← post ←
+# membership, a membership → interval → instant, a local group → counterpart →
+# scope). Other links end at hubs (roles, statuses, healthcare regions) that
+# thousands of nodes point at; following them would turn a targeted validation into
+# a full one.
 STRUCTURAL_LINKS = frozenset(
     URIRef(iri)
     for iri in (
@@ -181,7 +182,10 @@ def touched_nodes(data: rdflib.Graph, changed: Iterable[Triple | Node]) -> set[s
     subject in either direction, and from a changed object forward (what points *at*
     an object — every post at a healthcare region, every group at its status — is
     not affected by another node's link to it); then a second hop along
-    :data:`STRUCTURAL_LINKS` in both directions. A bare node counts as a changed subject.
+    :data:`STRUCTURAL_LINKS`, forward only (a membership → its post → the post's group).
+    Backwards, a second hop would end at every group of a healthcare region (``^ks:scope``)
+    and no rule reads that way: what reads a changed node from two links back already
+    reaches it in one (see docs/VALIDATION.md). A bare node counts as a changed subject.
     """
     subjects: set[Node] = set()
     objects: set[Node] = set()
@@ -202,7 +206,6 @@ def touched_nodes(data: rdflib.Graph, changed: Iterable[Triple | Node]) -> set[s
     for node in first:
         for link in STRUCTURAL_LINKS:
             second.update(data.objects(node, link))
-            second.update(data.subjects(link, node))
     return {str(n) for n in second if isinstance(n, URIRef)}
 
 

@@ -8,7 +8,7 @@ asserted graphs, so materialising twice gives the same inferred graph.
 Two engines compute the closure:
 
 ``reasonable`` (the default)
-    A Rust OWL 2 RL reasoner, 20–40× faster than owlrl here (bench/results/reason.md).
+    A Rust OWL 2 RL reasoner, 9–60× faster than owlrl here (bench/results/reason.md).
     It lacks ``prp-spo2`` (property chains), which our ontology uses for
     ``ks:nationalCounterpart``; :func:`complete_chains` adds that rule on top of its
     output and the two are iterated to a common fixpoint, so the result equals owlrl's

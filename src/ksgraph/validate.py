@@ -107,7 +107,7 @@ def _prepared(text: str) -> object:
     return prepareQuery(text)
 
 
-class _PreparedQueryGraph(rdflib.Graph):
+class PreparedQueryGraph(rdflib.Graph):
     """A graph that parses each SPARQL text once.
 
     pySHACL sends a SPARQL-based constraint's text to ``Graph.query`` once per focus
@@ -160,7 +160,7 @@ def _graph_from(files: Iterable[ParsedFile]) -> rdflib.Graph:
 
 def _graph_from_triples(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     # N-Triples is the cheapest hand-over from pyoxigraph terms to rdflib terms.
-    graph = _PreparedQueryGraph()
+    graph = PreparedQueryGraph()
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if data:
         graph.parse(data=data, format="nt")
@@ -187,8 +187,8 @@ def validate(
     """
     shapes = shapes if shapes is not None else load_shapes(settings)
     ontology = ontology if ontology is not None else load_ontology(settings)
-    if not isinstance(data, _PreparedQueryGraph):
-        own = _PreparedQueryGraph()
+    if not isinstance(data, PreparedQueryGraph):
+        own = PreparedQueryGraph()
         own += data
         data = own
     triples = len(data)

@@ -20,7 +20,7 @@ def reason(
     engine: Annotated[
         Engine,
         typer.Option(
-            "--engine", help="OWL 2 RL engine: reasonable (20-40x faster) or owlrl; both give the same graph."
+            "--engine", help="OWL 2 RL engine: reasonable (10-60x faster) or owlrl; both give the same graph."
         ),
     ] = DEFAULT_ENGINE,
     store: StoreOption = None,

@@ -19,7 +19,7 @@ import typer
 
 from ..cli import ExitCode, StoreOption, app, err, fail, out, settings_for
 from ..store import GraphStore, StoreError
-from ..tabular import CellProblem, CellViolation, TabularError, templates
+from ..tabular import SUFFIXES, CellProblem, CellViolation, TabularError, templates
 from ..tabular.export import ALL, export_template
 from ..tabular.importing import ImportOutcome, import_table
 
@@ -73,6 +73,26 @@ def import_table_command(
         raise typer.Exit(ExitCode.VIOLATIONS)
 
 
+def is_table(path: Path) -> bool:
+    """True for the files ``ksgraph import`` should route here (see :func:`import_tables`)."""
+    return Path(path).suffix.lower() in SUFFIXES
+
+
+def import_tables(paths: list[Path], *, graph: str | None = None, fmt: str = "text", store: Path | None = None) -> None:
+    """Entry point for ``ksgraph import`` when it is given spreadsheets; always ends with typer.Exit.
+
+    The hook in ``commands/validate.py`` (first line of ``import_command``)::
+
+        if any(map(is_table, paths)): return import_tables(paths, graph=graph, fmt=fmt.value, store=store)
+    """
+    if len(paths) != 1 or not is_table(paths[0]):
+        raise fail("import one spreadsheet at a time, without RDF files (one workbook may fill every template)")
+    if fmt not in {f.value for f in ReportFormat}:
+        raise fail(f"--format {fmt} is not available for spreadsheets (text, json or junit)")
+    import_table_command(paths[0], template=None, graph=graph, fmt=ReportFormat(fmt), no_reason=False, store=store)
+    raise typer.Exit(ExitCode.OK)
+
+
 @app.command("export-template")
 def export_template_command(
     name: Annotated[str, typer.Argument(help="A template name, or 'all' (every template, one sheet each; XLSX).")],
@@ -102,7 +122,9 @@ def export_template_command(
 
 def _report_problems(file: Path, problems: list[CellProblem], fmt: ReportFormat) -> None:
     if fmt is ReportFormat.json:
-        out.print_json(json.dumps({"file": str(file), "status": "unusable", "problems": [p.as_dict() for p in problems]}))
+        out.print_json(
+            json.dumps({"file": str(file), "status": "unusable", "problems": [p.as_dict() for p in problems]})
+        )
     elif fmt is ReportFormat.junit:
         sys.stdout.write(_junit(file, [(p.origin.where(), "unusable-input", "error", str(p)) for p in problems]))
     else:

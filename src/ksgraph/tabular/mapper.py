@@ -86,7 +86,9 @@ class RowMapper:
                     CellProblem(origin, f"unknown column {text!r} in template {self.template.name!r}", shown)
                 )
             elif name in positions:
-                problems.append(CellProblem(origin, f"column {text!r} appears twice (also in column {positions[name]})"))
+                problems.append(
+                    CellProblem(origin, f"column {text!r} appears twice (also in column {positions[name]})")
+                )
             else:
                 positions[name] = col
                 headings[name] = text
@@ -109,7 +111,9 @@ class RowMapper:
         for n, cells in rows[header_rows:]:
             for col, text in enumerate(cells, start=1):
                 if text and col > 0 and col not in positions.values() and not (col <= len(first) and first[col - 1]):
-                    problems.append(CellProblem(self._origin(n, col, None, text), "a value in a column without heading"))
+                    problems.append(
+                        CellProblem(self._origin(n, col, None, text), "a value in a column without heading")
+                    )
                     break
         return Header(positions, headings, header_rows), problems
 
@@ -206,8 +210,10 @@ class RowMapper:
         if column.virtual:
             if column.literal_from:
                 text = raw_of.get(column.literal_from, "")
-                return [ox.Literal(text, language=column.lang)] if text and column.lang else (
-                    [ox.Literal(text)] if text else []
+                return (
+                    [ox.Literal(text, language=column.lang)]
+                    if text and column.lang
+                    else ([ox.Literal(text)] if text else [])
                 )
             iri = first_filled(column.value_url, ctx)
             return [ox.NamedNode(iri)] if iri else []
@@ -276,7 +282,9 @@ class RowMapper:
             if re.fullmatch(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_.][a-z0-9]+)*)*", path):
                 return path
             return CellProblem(
-                origin, f"{text!r} is not an id: lower-case letters, digits and '-', parts separated by '/'", (slug(text),)
+                origin,
+                f"{text!r} is not an id: lower-case letters, digits and '-', parts separated by '/'",
+                (slug(text),),
             )
         if column.datatype == "integer":
             if re.fullmatch(r"\d+", text):
@@ -307,16 +315,22 @@ class RowMapper:
         return Origin(self.file, self.sheet, row, column, heading, value)
 
 
-def register(index: NameIndex, row: BuiltRow) -> None:
-    """Make what a row minted resolvable by later rows (and other sheets) of the same file."""
+def register(index: NameIndex, row: BuiltRow, looked_up: set[str]) -> None:
+    """Make what a row minted resolvable by later rows (and other sheets) of the same file.
+
+    Only resources of a class some column looks up (groups, posts, …): memberships,
+    periods and people are never referred to by name, and there are thousands of them.
+    """
     rdf_type, pref = RDF + "type", SKOS + "prefLabel"
+    typed = {
+        q.subject.value: q.object.value
+        for q, _ in row.triples
+        if q.predicate.value == rdf_type and q.object.value in looked_up and isinstance(q.subject, ox.NamedNode)
+    }
+    for subject, cls in typed.items():
+        index.add(subject, cls)
     for quad, _ in row.triples:
-        if not isinstance(quad.subject, ox.NamedNode):
-            continue
-        if quad.predicate.value == rdf_type and isinstance(quad.object, ox.NamedNode):
-            index.add(quad.subject.value, quad.object.value)
-        elif quad.predicate.value == pref and isinstance(quad.object, ox.Literal):
-            index.add(quad.subject.value)
+        if quad.predicate.value == pref and quad.subject.value in typed and isinstance(quad.object, ox.Literal):
             index.add_name(quad.subject.value, quad.object.value, quad.object.language)
 
 

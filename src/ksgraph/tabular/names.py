@@ -77,6 +77,7 @@ class NameIndex:
         self._by_name: dict[str, set[str]] = defaultdict(set)
         # class → itself and every subclass, so a column accepting ks:GovernanceGroup accepts an NPO.
         self._subclasses = subclasses or {}
+        self._wanted: dict[tuple[str, ...], set[str]] = {}
 
     @classmethod
     def from_store(cls, store: ox.Store | None) -> NameIndex:
@@ -134,11 +135,15 @@ class NameIndex:
     def get(self, iri: str) -> Resource | None:
         return self._resources.get(iri)
 
+    def wanted(self, classes: Iterable[str]) -> set[str]:
+        """The classes and all their subclasses (computed once per column)."""
+        key = tuple(classes)
+        if key not in self._wanted:
+            self._wanted[key] = {c for k in key for c in (self._subclasses.get(k, set()) | {k})}
+        return self._wanted[key]
+
     def _accepts(self, resource: Resource, classes: Iterable[str]) -> bool:
-        wanted: set[str] = set()
-        for c in classes:
-            wanted |= self._subclasses.get(c, set()) | {c}
-        return bool(resource.classes & wanted)
+        return not resource.classes.isdisjoint(self.wanted(classes))
 
     def resolve(self, name: str, classes: Iterable[str], *, tail: bool = False) -> str | Unresolved:
         """The one IRI of the given classes that ``name`` names, or why there is none."""

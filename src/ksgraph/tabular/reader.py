@@ -77,6 +77,7 @@ def read(
     # Groups first, then what refers to them, so a workbook may define both.
     order = list(catalogue)
     jobs.sort(key=lambda j: order.index(j[0].template.name))
+    looked_up = {c for tpl in catalogue.values() for col in tpl.columns for c in index.wanted(col.lookup)}
     built: dict[int, list[BuiltRow]] = {i: [] for i in range(len(jobs))}
     pending = {i: [(n, c) for n, c in sheet.rows[header.rows :] if any(c)] for i, (_, header, sheet) in enumerate(jobs)}
     for attempt in range(PASSES):
@@ -86,7 +87,7 @@ def read(
             for number, cells in pending[i]:
                 result = mapper.build(number, cells, header, final)
                 if isinstance(result, BuiltRow):
-                    register(index, result)
+                    register(index, result, looked_up)
                     built[i].append(result)
                 elif result:
                     problems += result
@@ -120,7 +121,9 @@ def read(
     )
 
 
-def _template_of(path: Path, sheet: Sheet, wanted: str | None, catalogue: dict[str, Template]) -> Template | CellProblem:
+def _template_of(
+    path: Path, sheet: Sheet, wanted: str | None, catalogue: dict[str, Template]
+) -> Template | CellProblem:
     """The template of a sheet: the one asked for, else by sheet name, else by its headings."""
     if sheet.name is not None:
         for tpl in catalogue.values():
@@ -170,7 +173,9 @@ def _duplicates_and_conflicts(built: dict[int, list[BuiltRow]], jobs: list) -> l
                 previous = said.setdefault(key, (quad.object.value, origin))
                 if previous[0] != quad.object.value and previous[1].row != origin.row:
                     problems.append(
-                        CellProblem(origin, f"conflicts with {previous[1].cell} ({previous[0]!r}) for the same resource")
+                        CellProblem(
+                            origin, f"conflicts with {previous[1].cell} ({previous[0]!r}) for the same resource"
+                        )
                     )
     return problems
 

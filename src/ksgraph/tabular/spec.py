@@ -224,7 +224,9 @@ def _column(raw: dict) -> Column:
         literal_from=raw.get("ksg:literalFrom"),
         default=tuple(
             (d.get("when"), d["value"]) if isinstance(d, dict) else (None, d)
-            for d in ([raw["ksg:default"]] if isinstance(raw.get("ksg:default"), str | dict) else raw.get("ksg:default", []))
+            for d in (
+                [raw["ksg:default"]] if isinstance(raw.get("ksg:default"), str | dict) else raw.get("ksg:default", [])
+            )
         ),
         slug_drops=tuple(raw.get("ksg:slugDropsPrefix", ())),
         equals_var=raw.get("ksg:equalsVar"),
