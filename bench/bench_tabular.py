@@ -82,7 +82,8 @@ def main() -> None:
             state = "committed" if outcome.committed else f"rejected ({len(outcome.violations)} results)"
             print(
                 f"import_table (map, validate, {'reason, ' if reason else ''}commit): "
-                f"{time.perf_counter() - began:.1f} s ({time.process_time() - cpu:.1f} s CPU), {state}"
+                f"{time.perf_counter() - began:.1f} s ({time.process_time() - cpu:.1f} s CPU), {state}; "
+                + ", ".join(f"{stage} {s:.1f} s" for stage, s in outcome.seconds.items())
             )
 
 

@@ -49,7 +49,8 @@ def test_a_filled_in_membership_template_is_committed_with_a_provenance_record(s
     )
     path = tmp_path / "lpo-akut-vard.xlsx"
     workbook.save(path)
-    result = run_cli("import-table", str(path), store=scratch_settings.store_dir)
+    # The public command: `ksgraph import` hands spreadsheets to the tabular import.
+    result = run_cli("import", str(path), "--template", "memberships", store=scratch_settings.store_dir)
     no_traceback(result)
     assert result.returncode == 0, result.stderr
     assert "imported 2 rows" in result.stderr
@@ -145,7 +146,7 @@ def test_export_template_writes_the_store_for_editing(built_settings: Settings, 
 
 
 def test_the_hook_for_ksgraph_import_routes_one_spreadsheet(scratch_settings: Settings, tmp_path):
-    """What ``ksgraph import FILE.csv`` does once its command calls :func:`import_tables`."""
+    """What ``ksgraph import FILE.csv`` does: its command calls :func:`import_tables`."""
     assert is_table(Path("a.XLSX")) and is_table(Path("b.csv")) and not is_table(Path("c.ttl"))
     with pytest.raises(typer.Exit) as mixed:
         import_tables([tmp_path / "a.csv", tmp_path / "b.ttl"], store=scratch_settings.store_dir)

@@ -78,7 +78,14 @@ def is_table(path: Path) -> bool:
     return Path(path).suffix.lower() in SUFFIXES
 
 
-def import_tables(paths: list[Path], *, graph: str | None = None, fmt: str = "text", store: Path | None = None) -> None:
+def import_tables(
+    paths: list[Path],
+    *,
+    graph: str | None = None,
+    fmt: str = "text",
+    store: Path | None = None,
+    template: str | None = None,
+) -> None:
     """Entry point for ``ksgraph import`` when it is given spreadsheets; always ends with typer.Exit.
 
     The hook in ``commands/validate.py`` (first line of ``import_command``)::
@@ -89,7 +96,7 @@ def import_tables(paths: list[Path], *, graph: str | None = None, fmt: str = "te
         raise fail("import one spreadsheet at a time, without RDF files (one workbook may fill every template)")
     if fmt not in {f.value for f in ReportFormat}:
         raise fail(f"--format {fmt} is not available for spreadsheets (text, json or junit)")
-    import_table_command(paths[0], template=None, graph=graph, fmt=ReportFormat(fmt), no_reason=False, store=store)
+    import_table_command(paths[0], template=template, graph=graph, fmt=ReportFormat(fmt), no_reason=False, store=store)
     raise typer.Exit(ExitCode.OK)
 
 

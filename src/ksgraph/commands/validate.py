@@ -69,15 +69,26 @@ def import_command(
         bool, typer.Option("--full", help="Validate every node, not only the ones the import touches.")
     ] = False,
     fmt: FormatOption = ReportFormat.text,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template", help="Spreadsheets: the template (groups, posts, memberships, …); default: detected."
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Validate and import RDF files atomically: all files or none, with a provenance record.
+    """Validate and import RDF files or a steward's spreadsheet (CSV/XLSX) atomically, with a provenance record.
 
     Exit 0: imported; 1: rejected for violations (report on stdout); 2: unusable input.
     On any failure the store is exactly as before.
     """
     from ..importer import ImportRejected, import_files
     from ..validation_output import render, source_titles
+    from .tabular import import_tables, is_table
+
+    if any(map(is_table, paths)):
+        # Spreadsheets map to RDF first and report against their cells (issue 10).
+        return import_tables(paths, graph=graph, fmt=fmt.value, store=store, template=template)
 
     settings = settings_for(store)
     try:

@@ -33,6 +33,10 @@ class SparqlRunner(Protocol):
     every ``id:`` IRI must resolve); the SPARQL endpoint leaves it out of the default graph.
     """
 
+    def local_store(self) -> ox.Store:
+        """The published version itself, for readers that need more than SPARQL (the history timeline)."""
+        return self._open()
+
     def run(
         self,
         sparql: str,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import jinja2
 import pyoxigraph as ox
 
+from ..history import resource_svg
 from ..namespaces import DCTERMS, INFERRED_GRAPH, KS, ORG, RDF, RDFS, SKOS, XSD
 from ..query import term_text
 from .backend import SparqlRunner, select
@@ -134,6 +135,8 @@ class ResourcePage:
     posts: list[Post] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
     diagram: Diagram | None = None
+    # The resource's timeline (ksgraph.history), an SVG whose text history.py escapes itself.
+    timeline_svg: str | None = None
 
 
 def _text(solution: ox.QuerySolution, name: str) -> str | None:
@@ -218,6 +221,11 @@ def build_page(runner: SparqlRunner, iri: str, links: LinkMapper) -> ResourcePag
     page.posts = _posts(runner, resource, links)
     page.members = _members(runner, resource, links)
     page.diagram = _diagram(runner, resource, page.subject, links)
+    local = getattr(runner, "local_store", None)
+    if local is not None:
+        # The timeline reads change events and intervals with its own queries; on a remote
+        # backend the page goes without it rather than sending them to another store.
+        page.timeline_svg = resource_svg(local(), iri)
     return page
 
 

@@ -16,6 +16,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..publish.app import publish_routers
+from ..publish.backend import LocalBackend
+from ..publish.config import PublishSettings
+from ..store import GraphStore
 from . import graphs, queries, sparql, ui
 from .engine import Endpoint
 from .errors import ProtocolError
@@ -105,6 +109,12 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(graphs.router)
     app.include_router(queries.router)
     app.include_router(ui.router)
+    # Linked data on the same server: /id/… pages, /ontology and /.well-known/void. They run
+    # fixed SELECTs with bound terms in-process, so they need no worker.
+    for router in publish_routers(
+        LocalBackend(GraphStore(settings.store_dir)), settings.paths.ontology_dir, PublishSettings.from_env()
+    ):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
     # Any origin may read (it is public data); credentials are never allowed with "*", and the
     # write token travels in a header the browser does not send on its own.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..asof import parse_as_of
 from ..query import NamedQuery, QueryError, bind_params, named_queries
 from ..store import GraphStore, StoreError, StoreMissing, graph_names
 from . import results
@@ -44,6 +45,7 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     inferred: bool = True
     base_iri: str | None = None
+    as_of: str | None = None  # YYYY-MM-DD, "today" or "all" (the default: no time filter)
 
 
 class CurrentVersion:
@@ -136,6 +138,7 @@ class Endpoint:
             tabular=tabular,
             graph=graph,
             max_rows=self.settings.max_rows,
+            as_of=as_of_day(request.as_of),
         )
         reply = await self.pool.run(job)
         if reply.status != 200:
@@ -166,7 +169,9 @@ class Endpoint:
                 raise ProtocolError(500, f"a named query file is broken: {exc}") from None
         return self._queries[1]
 
-    async def run_named(self, name: str, params: Mapping[str, str], accept: str | None, inferred: bool) -> Reply:
+    async def run_named(
+        self, name: str, params: Mapping[str, str], accept: str | None, inferred: bool, as_of: str | None = None
+    ) -> Reply:
         catalogue = self.named()
         if name not in catalogue:
             raise ProtocolError(404, f"no named query {name!r}; GET /queries lists them")
@@ -175,7 +180,19 @@ class Endpoint:
             substitutions = bind_params(query, params)
         except QueryError as exc:
             raise bad_request(str(exc)) from None
-        return await self.query(QueryRequest(query.text, accept=accept, inferred=inferred), substitutions)
+        request = QueryRequest(query.text, accept=accept, inferred=inferred, as_of=as_of)
+        return await self.query(request, substitutions)
+
+
+def as_of_day(value: str | None) -> str | None:
+    """The ``as_of`` parameter as an ISO day, or None for the whole graph; 400 when malformed."""
+    if value is None or value == "":
+        return None
+    try:
+        day = parse_as_of(value)
+    except QueryError as exc:
+        raise bad_request(str(exc).replace("--as-of", "as_of")) from None
+    return None if day is None else day.isoformat()
 
 
 def _not_acceptable(form: str, offered: dict[str, object]) -> str:

@@ -17,7 +17,7 @@ from .protocol import flag, url_params
 router = APIRouter(tags=["Named queries"])
 EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
 # Query-string names that are not parameters of a named query.
-RESERVED = ("inference",)
+RESERVED = ("inference", "as_of")
 
 
 def listing(catalogue: dict[str, NamedQuery], base: str) -> list[dict[str, object]]:
@@ -57,6 +57,7 @@ async def list_queries(request: Request, endpoint: EndpointDep) -> Response:
 async def run_query(name: str, request: Request, endpoint: EndpointDep) -> Response:
     raw = url_params(request)
     params = {k: v[-1] for k, v in raw.items() if k not in RESERVED}
-    reply = await endpoint.run_named(name, params, request.headers.get("accept"), flag(raw, "inference", True))
+    as_of = raw["as_of"][-1] if raw.get("as_of") else None
+    reply = await endpoint.run_named(name, params, request.headers.get("accept"), flag(raw, "inference", True), as_of)
     request.state.rows = reply.rows
     return Response(reply.body, media_type=reply.media_type, headers={"Vary": "Accept"})

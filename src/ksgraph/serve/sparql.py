@@ -40,6 +40,7 @@ async def _query(request: Request, endpoint: Endpoint, op: Operation) -> Respons
             named_graphs=graph_iris(op.values("named-graph-uri"), "named-graph-uri"),
             inferred=flag(op.params, "inference", True),
             base_iri=_endpoint_iri(request),
+            as_of=(op.values("as_of") or [None])[-1],
         )
     )
     return _answer(request, reply)

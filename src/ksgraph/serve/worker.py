@@ -45,6 +45,9 @@ class Job:
     tabular: str | None = "application/sparql-results+json"  # media type for SELECT/ASK, None: none acceptable
     graph: str | None = "text/turtle"  # media type for CONSTRUCT/DESCRIBE, None: none acceptable
     max_rows: int = 100_000
+    # The day the answer is about (issue 11): the query runs over the structure valid that day
+    # (ksgraph.asof.snapshot). None: the whole graph, every date.
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,21 @@ class _State:
     store: ox.Store | None = None
     graphs: dict[bool, list[ox.NamedNode]] = field(default_factory=dict)
     all_but_inferred: list[ox.NamedNode] = field(default_factory=list)
+    # The last as-of snapshot: (version, day, inferred) → store. Repeated questions about one
+    # day are the common case, and a snapshot costs about as much as reading the store once.
+    snapshot_key: tuple[str, str, bool] | None = None
+    snapshot_store: ox.Store | None = None
+
+    def as_of(self, version: str, day: str, inferred: bool) -> ox.Store:
+        key = (version, day, inferred)
+        if key != self.snapshot_key or self.snapshot_store is None:
+            import datetime as dt
+
+            from ..asof import snapshot
+
+            self.snapshot_store = snapshot(self.open(version), dt.date.fromisoformat(day), inferred=inferred).store
+            self.snapshot_key = key
+        return self.snapshot_store
 
     def open(self, version: str) -> ox.Store:
         if self.store is None or version != self.version:
@@ -92,6 +110,10 @@ class _State:
 def execute(job: Job, state: _State) -> Reply:
     """Run one job against the store version it names. Pure function of the job and the store."""
     store = state.open(job.version)
+    graphs = state.graphs
+    if job.as_of is not None:
+        store = state.as_of(job.version, job.as_of, job.inferred)
+        graphs = {job.inferred: dataset(store, inferred=job.inferred)}
     kwargs: dict[str, object] = {}
     if job.default_graphs is not None or job.named_graphs is not None:
         # SPARQL 1.1 Protocol §2.1.4: the protocol dataset replaces any FROM/FROM NAMED; a
@@ -99,7 +121,7 @@ def execute(job: Job, state: _State) -> Reply:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     elif not job.query_dataset:
-        kwargs["default_graph"] = state.graphs[job.inferred]
+        kwargs["default_graph"] = graphs[job.inferred]
         if not job.inferred:
             kwargs["named_graphs"] = state.all_but_inferred
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class ImportOutcome:
     elsewhere: int = 0  # results about the store that no cell of the file touches
     committed: bool = False
     provenance: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage: read, validate, reason, commit
 
 
 class _Rejected(Exception):
@@ -56,8 +58,17 @@ def import_table(
     store_dir.open_read()  # fail early, with the store's own message, before the first build
     outcome = ImportOutcome(None)
     try:
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            outcome.seconds[stage] = now - clock
+            clock = now
+
         with store_dir.write() as store:
             parsed = read(path, template, store=store, graph=graph)
+            lap("read")
             outcome.parsed = parsed
             target = ox.NamedNode(parsed.graph)
             removed = list(store.quads_for_pattern(None, None, None, target))
@@ -66,12 +77,14 @@ def import_table(
             located, elsewhere = shacl_violations(settings, store, parsed, removed)
             outcome.violations = [*parsed.violations, *located]
             outcome.elsewhere = elsewhere
+            lap("validate")
             if any(v.severity == "Violation" for v in outcome.violations):
                 raise _Rejected
             if reason:
                 from ..reason import materialise
 
                 materialise(store)
+                lap("reason")
             quads = record("import", [parsed], agent=agent or _agent(), started=started, root=settings.root)
             store.extend(quads)
             outcome.provenance = next(
@@ -80,6 +93,7 @@ def import_table(
                 if q.predicate.value.endswith("#type") and q.graph_name.value == PROVENANCE_GRAPH
             )
             outcome.committed = True
+        lap("commit")
     except _Rejected:
         pass
     return outcome
