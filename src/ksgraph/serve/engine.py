@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..asof import parse_as_of
+from ..asof import default_as_of, parse_as_of
 from ..query import NamedQuery, QueryError, bind_params, named_queries
 from ..store import GraphStore, StoreError, StoreMissing, graph_names
 from . import results
@@ -180,7 +180,11 @@ class Endpoint:
             substitutions = bind_params(query, params)
         except QueryError as exc:
             raise bad_request(str(exc)) from None
-        request = QueryRequest(query.text, accept=accept, inferred=inferred, as_of=as_of)
+        # Like `ksgraph query`: a named query answers about today unless it handles dates itself
+        # (issue 11); /sparql keeps the protocol's plain dataset unless as_of is given.
+        request = QueryRequest(
+            query.text, accept=accept, inferred=inferred, as_of=as_of if as_of else default_as_of(query.text)
+        )
         return await self.query(request, substitutions)
 
 
