@@ -15,7 +15,6 @@ of one, and an existing version is never overwritten: a release is immutable.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from .. import __version__
 from ..config import Settings
 from ..export import PREFIXES_FOR_OUTPUT
 from ..namespaces import GRAPH_BASE, PREFIXES
+from ..provenance import sha256
 from ..store import GraphStore, graph_names
 from .config import PublishSettings
 from .facts import DatasetFacts, collect_facts
@@ -59,14 +59,6 @@ def graph_file_name(graph: str) -> str:
     """``…/graph/data/national`` → ``data-national.ttl``."""
     local = graph[len(GRAPH_BASE) :] if graph.startswith(GRAPH_BASE) else graph.rsplit("/", 1)[-1]
     return local.strip("/").replace("/", "-") + ".ttl"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_release(settings: Settings, target_dir: Path, version: str = __version__) -> Release:
