@@ -67,3 +67,12 @@ def test_the_sparql_endpoint_takes_as_of(server: Running) -> None:
         response = httpx.get(f"{server.url}/sparql", params={"query": query, "as_of": day}, headers=accept, timeout=60)
         counts[day] = int(rows(response)[0]["n"]["value"])
     assert counts == {"2017-06-30": 0, "2022-01-01": 26}
+
+
+def test_a_resource_page_shows_its_timeline(server: Running) -> None:
+    """Issue 11: the page of a group with change events draws its history (ksgraph.history)."""
+    page = httpx.get(f"{server.url}/id/rsg/norra/strukturerad-vardinformation", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    history = page.text.split("<h2>History</h2>", 1)
+    assert len(history) == 2, "no History section"
+    assert history[1].lstrip().startswith("<svg") and "2025" in history[1].split("</svg>", 1)[0]

@@ -33,10 +33,6 @@ class SparqlRunner(Protocol):
     every ``id:`` IRI must resolve); the SPARQL endpoint leaves it out of the default graph.
     """
 
-    def local_store(self) -> ox.Store:
-        """The published version itself, for readers that need more than SPARQL (the history timeline)."""
-        return self._open()
-
     def run(
         self,
         sparql: str,
@@ -68,6 +64,10 @@ class LocalBackend:
             self._db = self.store.open_read()
             self._version = name
         return self._db
+
+    def local_store(self) -> ox.Store:
+        """The published version itself, for readers that need more than SPARQL (the history timeline)."""
+        return self._open()
 
     def run(
         self,
