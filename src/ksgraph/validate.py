@@ -35,6 +35,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from .config import Settings
 from .load import ParsedFile, parse_files, rdf_files
 from .namespaces import DATA_GRAPH_BASE, DCTERMS, SH
+from .sparql_constraints import bulk_constraints, evaluate, to_store
 
 INFERENCE_MODE = "none"
 KSH = rdflib.Namespace("https://w3id.org/ksgraph/shapes#")
@@ -203,17 +204,41 @@ def validate(
         shapes, focus_count = _focused(shapes, data, {URIRef(f) for f in focus})
     report_graph = rdflib.Graph()
     if focus is None or focus_count:
+        # SPARQL constraints run once each in pyoxigraph (ksgraph.sparql_constraints);
+        # pySHACL keeps the core constraints and any SPARQL constraint that module declines.
+        extra = rdflib.Graph()
+        core_shapes = rdflib.Graph()
+        core_shapes += shapes
+        bulk = bulk_constraints(shapes)
+        if bulk:
+            store = to_store(data)
+            for constraint in bulk:
+                if evaluate(constraint, targets(shapes, constraint.shape, data), store, extra) is not None:
+                    core_shapes.remove((constraint.shape, SHACL.sparql, constraint.node))
         _, report_graph, _ = pyshacl.validate(
             data,
-            shacl_graph=shapes,
+            shacl_graph=core_shapes,
             inference=INFERENCE_MODE,
             inplace=True,
             allow_warnings=True,
             allow_infos=True,
         )
+        _merge(report_graph, extra)
     seconds = time.perf_counter() - started
     results = _results(report_graph, shapes, data)
     return Report(results, report_graph, triples, seconds, None if focus is None else focus_count, rules(shapes))
+
+
+def _merge(report: rdflib.Graph, extra: rdflib.Graph) -> None:
+    """Add results evaluated outside pySHACL to its report, keeping sh:conforms and sh:result right."""
+    report += extra
+    node = report.value(None, RDF.type, SHACL.ValidationReport, any=False)
+    if node is None:
+        return
+    for result in extra.subjects(RDF.type, SHACL.ValidationResult):
+        report.add((node, SHACL.result, result))
+    if any(True for _ in extra.subjects(SHACL.resultSeverity, SHACL.Violation)):
+        report.set((node, SHACL.conforms, Literal(False)))
 
 
 TARGETS = (SHACL.targetClass, SHACL.targetSubjectsOf, SHACL.targetObjectsOf, SHACL.targetNode)
