@@ -64,13 +64,18 @@ def oxigraph_binary() -> str:
 
 
 @contextlib.contextmanager
-def oxigraph_server(tmp: Path) -> Iterator[str]:
-    """An Oxigraph server on a fresh on-disk store; yields its base URL (``/query``, ``/update``, ``/store``)."""
+def oxigraph_server(tmp: Path, timeout_s: int | None = None) -> Iterator[str]:
+    """An Oxigraph server on a fresh on-disk store; yields its base URL (``/query``, ``/update``, ``/store``).
+
+    ``timeout_s`` stops its queries after that many seconds (a client that gave up leaves none running)."""
     port = free_port()
     log = tmp / "oxigraph.log"
+    command = [oxigraph_binary(), "serve", "--location", str(tmp / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
+    if timeout_s is not None:
+        command += ["--timeout-s", str(timeout_s)]
     with open(log, "wb") as handle:
         process = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--location", str(tmp / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+            command,
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -28,9 +28,12 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from ksgraph.config import Settings
 from ksgraph.namespaces import INFERRED_GRAPH, data_graph
+from ksgraph.publish.push import Target, push, read_source
 from ksgraph.query import run
 from ksgraph.serve.launch import Running, running_server
 from ksgraph.store import GraphStore
+
+from .publish_servers import oxigraph_server
 
 TIMEOUT = 2.0  # the server's query timeout in this module
 MAX_ROWS = 2000
@@ -59,8 +62,12 @@ def home(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings) -> 
     return root
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings, home: Path) -> Iterator[Running]:
+@pytest.fixture(scope="module", params=["local", "oxigraph"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, built_settings: Settings, home: Path
+) -> Iterator[Running]:
+    """The endpoint on the built store, and (issue 7) the same endpoint with `--backend` on an Oxigraph
+    server holding the same graphs, pushed there by `ksgraph push`: every test runs on both."""
     env = {
         "KSGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
         "KSGRAPH_MAX_ROWS": str(MAX_ROWS),
@@ -69,8 +76,16 @@ def server(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings, h
         "KSGRAPH_WRITE_TOKEN": "",
     }
     log = tmp_path_factory.mktemp("logs") / "server.log"
-    with running_server(built_settings.store_dir, log, env) as running:
-        yield running
+    if request.param == "local":
+        with running_server(built_settings.store_dir, log, env) as running:
+            yield running
+        return
+    # Oxigraph stops its own queries a little after ours give up, so no abandoned query keeps a core busy.
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), timeout_s=int(TIMEOUT) + 2) as base:
+        store = GraphStore(built_settings.store_dir)
+        push(read_source(store=store), Target(f"{base}/query", graph_store=f"{base}/store"))
+        with running_server(None, log, env, backend=f"{base}/query") as running:
+            yield running
 
 
 @pytest.fixture(scope="module")
@@ -426,14 +441,23 @@ def test_service_and_from_never_reach_the_network(server: Running, listener: Lis
     for query in refused:
         response = post(server, query)
         assert response.status_code == 400, (query, response.text)
-    # A dataset naming the listener is a store graph (empty), never fetched.
-    allowed = [
+    # Locally, a dataset naming the listener is a store graph (empty), never fetched. A remote
+    # store might fetch it, so on a backend a FROM must name one of its graphs (400 otherwise).
+    from_clauses = [
         post(server, f"ASK FROM <{target}> {{ ?s ?p ?o }}"),
         post(server, f"ASK FROM NAMED <{target}> {{ GRAPH ?g {{ ?s ?p ?o }} }}"),
+    ]
+    if server.backend:
+        assert [r.status_code for r in from_clauses] == [400, 400]
+        assert all("not a graph of the store" in r.text for r in from_clauses)
+    else:
+        assert [r.status_code for r in from_clauses] == [200, 200]
+        assert from_clauses[0].json()["boolean"] is False
+    allowed = [
         post(server, "ASK { ?s ?p ?o }", **{"default-graph-uri": target}),
         post(server, 'SELECT * WHERE { ?s ?p "SERVICE <x> { }" } LIMIT 1'),
     ]
-    assert [r.status_code for r in allowed] == [200, 200, 200, 200]
+    assert [r.status_code for r in allowed] == [200, 200]
     assert allowed[0].json()["boolean"] is False
     time.sleep(0.5)
     assert listener.connections == 0
@@ -479,3 +503,22 @@ def test_access_log_records_requests_with_durations(server: Running) -> None:
     lines = [line for line in server.log_text().splitlines() if "ksgraph.access" in line]
     assert any(re.search(r'"GET /sparql" 200 \d+\.\dms rows=1$', line) for line in lines)
     assert any(re.search(r'"GET /queries/no-such-query" 404 \d+\.\dms', line) for line in lines)
+
+
+# -- linked data on the same server ------------------------------------------------------
+
+
+def test_pages_and_dataset_description_are_served_from_the_same_store(server: Running, local: ox.Store) -> None:
+    npo = "https://w3id.org/ksgraph/id/npo/akut-vard"
+    response = httpx.get(npo.replace("https://w3id.org/ksgraph", server.url), headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.text
+    triples = {q.triple for q in ox.parse(response.content, format=ox.RdfFormat.TURTLE)}
+    asserted = {str(t) for t in run(local, f"CONSTRUCT WHERE {{ <{npo}> ?p ?o }}", inferred=False)}
+    assert asserted and asserted <= {str(t) for t in triples}
+    page = httpx.get(npo.replace("https://w3id.org/ksgraph", server.url), headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "NPO Akut vård" in page.text and "<svg" in page.text
+    void = httpx.get(f"{server.url}/.well-known/void", headers={"Accept": "application/n-triples"})
+    assert void.status_code == 200
+    assert any(
+        q.triple.predicate.value.endswith("#triples") for q in ox.parse(void.content, format=ox.RdfFormat.N_TRIPLES)
+    )

@@ -59,7 +59,8 @@ def test_every_named_query_runs_and_matches_the_cli_answer(
         assert response.status_code == 200, (name, response.text)
         got = response.json()["results"]["bindings"]
         # Like the CLI, a named query answers about today unless it handles dates itself (issue 11).
-        on = parse_as_of(default_as_of(query.text))
+        # On a remote backend there is no as-of snapshot: the whole graph (docs/PUBLISHING.md).
+        on = None if server.backend else parse_as_of(default_as_of(query.text))
         bound = bind_params(query, params)
         result = (
             run(local, query.text, substitutions=bound)
@@ -152,3 +153,13 @@ def test_inference_false_applies_to_named_queries(server: Running) -> None:
     off = httpx.get(f"{server.url}/queries/npo-hosts", params={"inference": "false"})
     assert off.status_code == 200
     assert len(off.json()["results"]["bindings"]) <= len(on)
+
+
+def test_as_of_on_a_remote_backend_is_501_not_a_silent_whole_graph(server: Running) -> None:
+    response = httpx.get(f"{server.url}/queries/npo-hosts", params={"as_of": "today"})
+    if server.backend:
+        assert response.status_code == 501 and "local store" in response.text
+        sparql = httpx.get(f"{server.url}/sparql", params={"query": "ASK {}", "as_of": "today"})
+        assert sparql.status_code == 501
+    else:
+        assert response.status_code == 200 and response.json()["results"]["bindings"]

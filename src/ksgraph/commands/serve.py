@@ -15,6 +15,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps the server local.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     store: StoreOption = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="Answer from this remote SPARQL 1.1 query endpoint (e.g. Oxigraph's http://host:7878/query) "
+            "instead of the local store; read-only. Credentials: KSGRAPH_BACKEND_USER/_PASSWORD/_AUTH.",
+            envvar="KSGRAPH_BACKEND",
+        ),
+    ] = None,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol, with named queries and a query UI at /.
 
@@ -23,20 +31,44 @@ def serve(
     KSGRAPH_MAX_NESTING, KSGRAPH_WORKERS, KSGRAPH_ALLOW_SERVICE, KSGRAPH_CORS_ORIGINS.
     """
     import logging
+    import re
 
     import uvicorn
 
     from ..serve import ServerSettings, create_app
 
     paths = settings_for(store)
-    if not GraphStore(paths.store_dir).exists():
-        raise fail(f"no graph in {paths.store_dir}: run `ksgraph build` first (or pass --store)")
+    if backend:
+        if not re.match(r"^https?://[^\s/]+", backend):
+            raise fail(f"--backend must be an http(s) URL of a SPARQL query endpoint, not {backend!r}")
+    elif not GraphStore(paths.store_dir).exists():
+        raise fail(f"no graph in {paths.store_dir}: run `ksgraph build` first (or pass --store or --backend)")
     try:
-        settings = ServerSettings.from_env(paths.store_dir)
+        settings = ServerSettings.from_env(paths.store_dir, backend=backend)
     except ValueError as exc:
         raise fail(f"a KSGRAPH_* setting is not a number: {exc}") from None
+    if backend:
+        _check_backend(backend)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # httpx logs every request to the backend at INFO; the access log already has one line per request.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     mode = "read-write (token set)" if settings.writable else "read-only"
-    err.print(f"serving {paths.store_dir} at http://{host}:{port}/ ({mode}, timeout {settings.query_timeout:g} s)")
+    source = f"the remote store {backend}" if backend else str(paths.store_dir)
+    err.print(f"serving {source} at http://{host}:{port}/ ({mode}, timeout {settings.query_timeout:g} s)")
     # uvicorn's own access log is off: ksgraph.access logs each request with its duration.
     uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")
+
+
+def _check_backend(url: str) -> None:
+    """Exit 2 with the reason when the remote store does not answer a SPARQL query."""
+    from ..publish.remote import RemoteBackend, RemoteError
+
+    remote = RemoteBackend.from_env(url)
+    try:
+        graphs = remote.graphs()
+    except RemoteError as exc:
+        raise fail(f"the backend does not answer SPARQL queries: {exc}") from None
+    finally:
+        remote.close()
+    if not graphs:
+        err.print(f"[yellow]warning:[/] {url} holds no named graphs; load it with `ksgraph push` first")

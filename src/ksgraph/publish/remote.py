@@ -41,7 +41,20 @@ GRAPHS_TTL_SECONDS = 60.0
 
 
 class RemoteError(RuntimeError):
-    """The remote endpoint failed or answered something that is not a SPARQL result."""
+    """The remote endpoint failed or answered something that is not a SPARQL result.
+
+    ``status`` is the remote's HTTP status when it answered one, None when it could not be reached;
+    ``body`` the start of its answer.
+    """
+
+    def __init__(self, message: str, status: int | None = None, body: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class RemoteTimeout(RemoteError):
+    """The remote endpoint did not answer within the backend's timeout."""
 
 
 class RemoteBackend:
@@ -91,8 +104,20 @@ class RemoteBackend:
             for g in self.graphs()
             if is_asserted_graph(g) or (inferred and g == INFERRED_GRAPH) or (provenance and g == PROVENANCE_GRAPH)
         ]
-        params = [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
-        return self._query(with_values(with_prefixes(sparql), substitutions or {}), params)
+        return self.query(with_values(with_prefixes(sparql), substitutions or {}), graphs, graphs)
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | tuple[str, ...] | None,
+        named_graphs: list[str] | tuple[str, ...] | None,
+        *,
+        timeout: float | None = None,
+    ) -> Result:
+        """Send ``sparql`` as it is, with the protocol dataset (None: the query's or the store's own)."""
+        params = [("default-graph-uri", g) for g in default_graphs or ()]
+        params += [("named-graph-uri", g) for g in named_graphs or ()]
+        return self._query(sparql, params, timeout)
 
     def run_raw(self, sparql: str) -> ox.QuerySolutions:
         result = self._query(with_prefixes(sparql), [])
@@ -109,15 +134,25 @@ class RemoteBackend:
                 self._graphs_at = time.monotonic()
             return list(self._graphs)
 
-    def _query(self, sparql: str, params: list[tuple[str, str]]) -> Result:
+    def _query(self, sparql: str, params: list[tuple[str, str]], timeout: float | None = None) -> Result:
         try:
             response = self._client.post(
-                self.endpoint, params=params, data={"query": sparql}, headers={"Accept": accept_for(sparql)}
+                self.endpoint,
+                params=params,
+                data={"query": sparql},
+                headers={"Accept": accept_for(sparql)},
+                timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
             )
+        except httpx.TimeoutException as exc:
+            raise RemoteTimeout(f"{self.endpoint} did not answer in time: {exc}") from exc
         except httpx.HTTPError as exc:
             raise RemoteError(f"cannot reach {self.endpoint}: {exc}") from exc
         if response.status_code != 200:
-            raise RemoteError(f"{self.endpoint} answered HTTP {response.status_code}: {response.text[:300]}")
+            raise RemoteError(
+                f"{self.endpoint} answered HTTP {response.status_code}: {response.text[:300]}",
+                response.status_code,
+                response.text[:2000],
+            )
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if media in ("application/sparql-results+json", "application/json"):
             result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..publish.app import publish_routers
-from ..publish.backend import LocalBackend
+from ..publish.backend import LocalBackend, SparqlRunner
 from ..publish.config import PublishSettings
 from ..store import GraphStore
 from . import graphs, queries, sparql, ui
@@ -77,6 +77,14 @@ def _validation_error(_: Request, exc: Exception) -> PlainTextResponse:
     return PlainTextResponse(f"bad request: {exc}\n", status_code=400)
 
 
+def _page_backend(settings: ServerSettings) -> SparqlRunner:
+    if settings.backend:
+        from ..publish.remote import RemoteBackend
+
+        return RemoteBackend.from_env(settings.backend)
+    return LocalBackend(GraphStore(settings.store_dir))
+
+
 def create_app(settings: ServerSettings) -> FastAPI:
     """The endpoint as an ASGI app. Worker processes start with the app's lifespan and stop with it."""
 
@@ -111,9 +119,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(ui.router)
     # Linked data on the same server: /id/… pages, /ontology and /.well-known/void. They run
     # fixed SELECTs with bound terms in-process, so they need no worker.
-    for router in publish_routers(
-        LocalBackend(GraphStore(settings.store_dir)), settings.paths.ontology_dir, PublishSettings.from_env()
-    ):
+    for router in publish_routers(_page_backend(settings), settings.paths.ontology_dir, PublishSettings.from_env()):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
     # Any origin may read (it is public data); credentials are never allowed with "*", and the

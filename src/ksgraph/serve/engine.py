@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -94,21 +95,71 @@ def _graphs_of(version: str) -> tuple[str, ...]:
     return tuple(graph_names(ox.Store.read_only(version)))
 
 
-class Endpoint:
-    """Runs queries in the worker pool over the published store version."""
+class Executor(Protocol):
+    """Where a checked query runs: worker processes over the local store, or a remote store."""
+
+    remote: bool
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def version(self) -> str:
+        """What the next job queries: the published version's path, or the remote endpoint."""
+        ...
+
+    def graphs(self) -> tuple[str, ...]:
+        """The named graphs of that version."""
+        ...
+
+    async def run(self, job: Job) -> Reply: ...
+
+
+class LocalExecutor:
+    """The worker pool over the published version of the local store."""
+
+    remote = False
 
     def __init__(self, settings: ServerSettings) -> None:
-        self.settings = settings
-        self.limits = Limits(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
-        self.version = CurrentVersion(GraphStore(settings.store_dir))
+        self.current = CurrentVersion(GraphStore(settings.store_dir))
         self.pool = WorkerPool(settings.workers, settings.query_timeout)
-        self._queries: tuple[tuple[tuple[str, int], ...], dict[str, NamedQuery]] | None = None
 
     async def start(self) -> None:
         await self.pool.start()
 
     async def close(self) -> None:
         await self.pool.close()
+
+    def version(self) -> str:
+        return self.current.path()
+
+    def graphs(self) -> tuple[str, ...]:
+        return _graphs_of(self.current.path())
+
+    async def run(self, job: Job) -> Reply:
+        return await self.pool.run(job)
+
+
+class Endpoint:
+    """Runs queries over the published store version (or the remote backend) and answers them."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.limits = Limits(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
+        self.executor: Executor
+        if settings.backend:
+            from .remote import RemoteExecutor
+
+            self.executor = RemoteExecutor(settings)
+        else:
+            self.executor = LocalExecutor(settings)
+        self._queries: tuple[tuple[tuple[str, int], ...], dict[str, NamedQuery]] | None = None
+
+    async def start(self) -> None:
+        await self.executor.start()
+
+    async def close(self) -> None:
+        await self.executor.close()
 
     # -- queries -------------------------------------------------------------
 
@@ -128,7 +179,7 @@ class Endpoint:
         protocol_dataset = bool(request.default_graphs or request.named_graphs)
         job = Job(
             sparql=request.text,
-            version=self.version.path(),
+            version=self.executor.version(),
             base_iri=request.base_iri,
             default_graphs=request.default_graphs if protocol_dataset else None,
             named_graphs=request.named_graphs if protocol_dataset else None,
@@ -140,7 +191,7 @@ class Endpoint:
             max_rows=self.settings.max_rows,
             as_of=as_of_day(request.as_of),
         )
-        reply = await self.pool.run(job)
+        reply = await self.executor.run(job)
         if reply.status != 200:
             raise ProtocolError(reply.status, reply.message)
         return reply
@@ -154,7 +205,7 @@ class Endpoint:
 
     def graphs(self) -> tuple[str, ...]:
         """The named graphs of the published version."""
-        return _graphs_of(self.version.path())
+        return self.executor.graphs()
 
     # -- named queries -------------------------------------------------------
 
@@ -182,9 +233,11 @@ class Endpoint:
             raise bad_request(str(exc)) from None
         # Like `ksgraph query`: a named query answers about today unless it handles dates itself
         # (issue 11); /sparql keeps the protocol's plain dataset unless as_of is given.
-        request = QueryRequest(
-            query.text, accept=accept, inferred=inferred, as_of=as_of if as_of else default_as_of(query.text)
-        )
+        if not as_of and not self.executor.remote:
+            as_of = default_as_of(query.text)
+        # On a remote backend there is no default day: the as-of snapshot is computed from a local
+        # store (ksgraph.asof), so the whole graph is answered unless as_of is given (then 501).
+        request = QueryRequest(query.text, accept=accept, inferred=inferred, as_of=as_of or None)
         return await self.query(request, substitutions)
 
 

@@ -30,6 +30,7 @@ class Running:
     url: str  # http://127.0.0.1:PORT
     process: subprocess.Popen[bytes]
     log: Path
+    backend: str | None = None  # the remote SPARQL endpoint it answers from (--backend), if any
 
     @property
     def sparql(self) -> str:
@@ -41,14 +42,16 @@ class Running:
 
 @contextlib.contextmanager
 def running_server(
-    store: Path,
+    store: Path | None,
     log: Path,
     env: Mapping[str, str] | None = None,
     *,
     startup_timeout: float = 60,
     cwd: Path | None = None,
+    backend: str | None = None,
 ) -> Iterator[Running]:
-    """Start ``ksgraph serve --store STORE`` on 127.0.0.1 with extra ``KSGRAPH_*`` settings in ``env``."""
+    """Start ``ksgraph serve --store STORE`` (or ``--backend URL``) on 127.0.0.1 with extra
+    ``KSGRAPH_*`` settings in ``env``."""
     port = free_port()
     environment = {**os.environ, **(env or {})}
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -58,13 +61,17 @@ def running_server(
     command += ["--host", "127.0.0.1", "--port", str(port)]
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [*command, "--store", str(store)],
+            [
+                *command,
+                *(["--store", str(store)] if store is not None else []),
+                *(["--backend", backend] if backend else []),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=environment,
             cwd=cwd,
         )
-    running = Running(f"http://127.0.0.1:{port}", process, log)
+    running = Running(f"http://127.0.0.1:{port}", process, log, backend)
     try:
         deadline = time.monotonic() + startup_timeout
         while True:

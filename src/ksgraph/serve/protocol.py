@@ -104,6 +104,13 @@ async def decode_post(request: Request, settings: ServerSettings) -> Operation:
 
 def authorise(request: Request, settings: ServerSettings) -> None:
     """Allow a write only with the configured Bearer token; explain the refusal otherwise."""
+    if settings.backend:
+        raise ProtocolError(
+            403,
+            f"this endpoint is read-only: it answers from the remote store {settings.backend} and does not "
+            "write to it (KSGRAPH_WRITE_TOKEN has no effect with --backend). Change that store directly, "
+            "e.g. with `ksgraph push`.",
+        )
     if not settings.write_token:
         raise ProtocolError(
             403,

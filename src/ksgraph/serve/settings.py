@@ -24,7 +24,7 @@ class ServerSettings:
     Environment variables (all optional): ``KSGRAPH_STORE``, ``KSGRAPH_QUERY_TIMEOUT`` (seconds),
     ``KSGRAPH_MAX_QUERY_BYTES``, ``KSGRAPH_MAX_ROWS``, ``KSGRAPH_MAX_NESTING``, ``KSGRAPH_WORKERS``,
     ``KSGRAPH_ALLOW_SERVICE``, ``KSGRAPH_WRITE_TOKEN``, ``KSGRAPH_CORS_ORIGINS`` (comma-separated),
-    ``KSGRAPH_MAX_UPLOAD_BYTES``.
+    ``KSGRAPH_MAX_UPLOAD_BYTES``, ``KSGRAPH_BACKEND`` (a remote SPARQL endpoint URL).
     """
 
     paths: Settings
@@ -47,6 +47,9 @@ class ServerSettings:
     # Bearer token that enables /update and Graph Store writes; None keeps the endpoint read-only.
     write_token: str | None = None
     cors_origins: tuple[str, ...] = field(default=("*",))
+    # A remote SPARQL 1.1 query endpoint to answer from instead of the local store
+    # (`ksgraph serve --backend URL`); the server is then read-only.
+    backend: str | None = None
 
     @property
     def store_dir(self) -> Path:
@@ -58,11 +61,12 @@ class ServerSettings:
 
     @property
     def writable(self) -> bool:
-        return bool(self.write_token)
+        return bool(self.write_token) and not self.backend
 
     @classmethod
-    def from_env(cls, store: str | os.PathLike[str] | None = None) -> ServerSettings:
-        """Settings from the environment; ``store`` (``--store``) wins over ``KSGRAPH_STORE``."""
+    def from_env(cls, store: str | os.PathLike[str] | None = None, backend: str | None = None) -> ServerSettings:
+        """Settings from the environment; ``store`` (``--store``) wins over ``KSGRAPH_STORE``,
+        ``backend`` (``--backend``) over ``KSGRAPH_BACKEND``."""
         origins = tuple(o.strip() for o in _env("CORS_ORIGINS", "*").split(",") if o.strip())
         return cls(
             paths=load_settings(store),
@@ -75,4 +79,5 @@ class ServerSettings:
             allow_service=_flag(_env("ALLOW_SERVICE", "false")),
             write_token=_env("WRITE_TOKEN", "") or None,
             cors_origins=origins,
+            backend=backend or _env("BACKEND", "") or None,
         )

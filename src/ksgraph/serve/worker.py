@@ -15,6 +15,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -65,7 +66,7 @@ def binding(variable: str, term: ox.NamedNode | ox.Literal) -> Binding:
     return (variable, "literal", term.value, None if term.language else term.datatype.value, term.language)
 
 
-def _term(b: Binding) -> ox.NamedNode | ox.Literal:
+def binding_term(b: Binding) -> ox.NamedNode | ox.Literal:
     _, kind, value, datatype, language = b
     if kind == "iri":
         return ox.NamedNode(value)
@@ -129,10 +130,10 @@ def execute(job: Job, state: _State) -> Reply:
             job.sparql,
             base_iri=job.base_iri,
             prefixes=PREFIXES,
-            substitutions={ox.Variable(b[0]): _term(b) for b in job.substitutions},
+            substitutions={ox.Variable(b[0]): binding_term(b) for b in job.substitutions},
             **kwargs,
         )
-        return _write(result, job)
+        return write_answer(result, job)
     except SyntaxError as exc:
         return Reply(400, message=f"malformed query: {exc}")
     except OSError as exc:
@@ -147,8 +148,11 @@ def _too_many(job: Job, what: str) -> Reply:
     )
 
 
-def _write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job: Job) -> Reply:
-    if isinstance(result, ox.QueryTriples):
+def write_answer(result: ox.QuerySolutions | ox.QueryBoolean | bool | Iterable[ox.Triple], job: Job) -> Reply:
+    """The answer in the job's negotiated format, refused when it has more than ``job.max_rows`` rows.
+
+    Takes the local store's result types and the remote backend's (a bool, a list of triples)."""
+    if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean | bool):
         if job.graph is None:
             return Reply(406, message=_not_acceptable("CONSTRUCT/DESCRIBE", results.GRAPH))
         triples = []
@@ -162,7 +166,7 @@ def _write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job: J
         return Reply(406, message=_not_acceptable("SELECT/ASK", results.TABULAR))
     kind = results.TABULAR[job.tabular]
     media = results.CANONICAL[kind]
-    if isinstance(result, ox.QueryBoolean):
+    if isinstance(result, ox.QueryBoolean | bool):
         return Reply(200, _with_charset(media), results.write_boolean(bool(result), kind), 1)
     variables = [v.value for v in result.variables]
     rows = []
