@@ -30,7 +30,7 @@ from ksgraph.config import Settings
 from ksgraph.namespaces import INFERRED_GRAPH, data_graph
 from ksgraph.publish.push import Target, push, read_source
 from ksgraph.query import run
-from ksgraph.serve.launch import Running, running_server
+from ksgraph.serve.launch import Running, free_port, running_server
 from ksgraph.store import GraphStore
 
 from .publish_servers import oxigraph_server
@@ -139,6 +139,20 @@ def test_serve_with_a_bad_setting_exits_2(built_settings: Settings) -> None:
         env={**os.environ, "KSGRAPH_QUERY_TIMEOUT": "soon"},
     )
     assert done.returncode == 2 and "not a number" in done.stderr
+
+
+@pytest.mark.parametrize("backend", ["ftp://example.org/sparql", "http://127.0.0.1:{port}/query"])
+def test_serve_with_an_unusable_backend_exits_2(backend: str) -> None:
+    command = [sys.executable, "-c", "from ksgraph.cli import main; main()", "serve"]
+    done = subprocess.run(
+        [*command, "--backend", backend.format(port=free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "must be an http(s) URL" in done.stderr or "does not answer SPARQL queries" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # -- queries and formats ------------------------------------------------------
