@@ -157,3 +157,38 @@ def test_t4_catches_memberships_before_founding_and_after_ending(shapes: rdflib.
     )
     found = {v for v in violations(_graph(ontology, fixture), shapes) if v[0].startswith("T4")}
     assert found == {("T4-membership-within-lifetime", M + "early"), ("T4-membership-within-lifetime", M + "late")}
+
+
+def test_t4_leaves_an_open_membership_alone_whatever_other_instants_exist(
+    shapes: rdflib.Graph, ontology: list[Path]
+) -> None:
+    # An open membership that began before the group ended may have ended in time: not certainly
+    # broken. A shape that left the end's OPTIONALs outside the one binding ?ie matched every
+    # instant of the graph as its end, the 2027 plan below among them, and reported it.
+    fixture = (
+        GROUP
+        + """
+    id:event\\/x-ending a ks:Ending ; org:originalOrganization id:npo\\/x ; time:hasTime id:event\\/x-ending\\/time .
+    id:event\\/x-ending\\/time a time:Instant ; time:inXSDgYear "2025"^^xsd:gYear .
+    id:plan\\/p time:hasTime id:plan\\/p\\/time .
+    id:plan\\/p\\/time a time:Instant ; time:inXSDDate "2027-01-01"^^xsd:date .
+    """
+        + membership("open", "anna", "id:npo\\/x", "id:post\\/x\\/member-norra", "2020-01-01", None)
+    )
+    assert not {v for v in violations(_graph(ontology, fixture), shapes) if v[0].startswith("T4")}
+
+
+def test_t2_reports_an_overlap_with_an_open_membership_once(ontology: list[Path]) -> None:
+    from ksgraph.sparql_constraints import bulk_constraints, evaluate, to_store
+
+    fixture = (
+        GROUP
+        + membership("a", "anna", "id:npo\\/x", "id:post\\/x\\/member-norra", "2020-01-01", None)
+        + membership("b", "bo", "id:npo\\/x", "id:post\\/x\\/member-norra", "2021-01-01", "2021-12-31")
+        + "".join(f'id:plan\\/p{i} time:hasTime [ time:inXSDgYear "{2030 + i}"^^xsd:gYear ] .\n' for i in range(20))
+    )
+    all_shapes = _graph([ROOT / "shapes" / "00-prefixes.ttl", ROOT / "shapes" / "time-one-holder.ttl"])
+    (t2,) = [c for c in bulk_constraints(all_shapes) if str(c.shape).endswith("T2-one-holder-at-a-time")]
+    report = rdflib.Graph()
+    count = evaluate(t2, {rdflib.URIRef(M + "a")}, to_store(_graph(ontology, fixture)), report)
+    assert count == 1  # one overlap, one result: not one per instant of the graph
