@@ -162,3 +162,47 @@ def test_the_hook_for_ksgraph_import_routes_one_spreadsheet(scratch_settings: Se
     assert GraphStore(scratch_settings.store_dir).current().name != before
     member = ox.NamedNode("https://w3id.org/ksgraph/id/membership/anna-andersson/lpo/norrbotten/akut-vard")
     assert list(GraphStore(scratch_settings.store_dir).open_read().quads_for_pattern(member, None, None))
+
+
+def _statuses(settings: Settings, group: str) -> set[str]:
+    store = GraphStore(settings.store_dir).open_read()
+    node = ox.NamedNode("https://w3id.org/ksgraph/id/" + group)
+    return {q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(KS + "status"), None, None)}
+
+
+def test_export_edit_and_reimport_replaces_the_edited_value(scratch_settings: Settings, tmp_path: Path) -> None:
+    """The steward's round trip (issue 10, 4): export to a template, change a status, re-import."""
+    exported = tmp_path / "groups.csv"
+    result = run_cli("export", "--template", "groups", "--output", str(exported), store=scratch_settings.store_dir)
+    assert result.returncode == 0, result.stderr
+    assert _statuses(scratch_settings, LPO) == {KS + "startingUp"}
+    with open(exported, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    status = rows[1].index("status")
+    # Only the edited group's row: the others keep what the store says of them.
+    row = next(r for r in rows[2:] if r[0] == LPO)
+    row[status] = "vilande"
+    sources_before = len(_sources(scratch_settings, LPO))
+    edited = write_csv(tmp_path / "edited.csv", [rows[0], rows[1], row])
+    before = snapshot(scratch_settings)
+
+    add_only = run_cli("import", str(edited), "--add-only", store=scratch_settings.store_dir)
+    assert add_only.returncode == 1, add_only.stderr  # two statuses at once: R15, and nothing changed
+    assert "R15 Violation" in add_only.stderr and "status" in add_only.stderr
+    assert snapshot(scratch_settings) == before
+
+    result = run_cli("import", str(edited), "--format", "json", store=scratch_settings.store_dir)
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["status"] == "committed"
+    assert {(s["predicate"], s["object"]) for s in report["superseded"]} == {(f"<{KS}status>", f"<{KS}startingUp>")}
+    assert _statuses(scratch_settings, LPO) == {KS + "dormant"}
+    # Sources hold many values: the file's are added, none of the store's is removed.
+    assert len(_sources(scratch_settings, LPO)) >= sources_before
+
+
+def _sources(settings: Settings, group: str) -> set[str]:
+    store = GraphStore(settings.store_dir).open_read()
+    node = ox.NamedNode("https://w3id.org/ksgraph/id/" + group)
+    return {q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(DCTERMS + "source"), None, None)}

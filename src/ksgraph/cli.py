@@ -260,12 +260,27 @@ def export(
     release_version: Annotated[
         str | None, typer.Option("--release-version", help="Version of the release (default: ksgraph's).")
     ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            help="Write a steward's template (groups, posts, memberships, mandates, decisions or 'all') "
+            "to --output (.xlsx or .csv) instead of RDF; the same as `ksgraph export-template NAME`.",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Serialise the store. Quad formats (nquads, trig) carry every named graph."""
     from .export import FORMATS
     from .export import export as run_export
 
+    if template is not None:
+        if output is None:
+            raise fail("--template needs --output FILE.xlsx (or .csv)")
+        from .commands.tabular import export_template_command
+
+        export_template_command(template, output, store=store)
+        return
     if release is not None:
         from .publish.release import write_release_cli
 

@@ -46,6 +46,14 @@ def import_table_command(
     ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     no_reason: Annotated[bool, typer.Option("--no-reason", help="Skip recomputing the OWL 2 RL closure.")] = False,
+    add_only: Annotated[
+        bool,
+        typer.Option(
+            "--add-only",
+            help="Keep the values other graphs give the file's subjects; by default the file's values of "
+            "single-valued properties (status, host, names per language, …) replace them.",
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Import a spreadsheet: map it, validate it with the store and commit it atomically, or change nothing."""
@@ -57,7 +65,9 @@ def import_table_command(
 
         graph = data_graph(graph)
     try:
-        outcome = import_table(settings, file, template=template, graph=graph, reason=not no_reason)
+        outcome = import_table(
+            settings, file, template=template, graph=graph, reason=not no_reason, replace=not add_only
+        )
     except TabularError as exc:
         _report_problems(file, exc.problems, fmt)
         err.print(f"nothing was changed in {settings.store_dir}", markup=False)
@@ -85,6 +95,7 @@ def import_tables(
     fmt: str = "text",
     store: Path | None = None,
     template: str | None = None,
+    add_only: bool = False,
 ) -> None:
     """Entry point for ``ksgraph import`` when it is given spreadsheets; always ends with typer.Exit.
 
@@ -96,7 +107,9 @@ def import_tables(
         raise fail("import one spreadsheet at a time, without RDF files (one workbook may fill every template)")
     if fmt not in {f.value for f in ReportFormat}:
         raise fail(f"--format {fmt} is not available for spreadsheets (text, json or junit)")
-    import_table_command(paths[0], template=template, graph=graph, fmt=ReportFormat(fmt), no_reason=False, store=store)
+    import_table_command(
+        paths[0], template=template, graph=graph, fmt=ReportFormat(fmt), no_reason=False, add_only=add_only, store=store
+    )
     raise typer.Exit(ExitCode.OK)
 
 
@@ -165,6 +178,15 @@ def _report_outcome(file: Path, outcome: ImportOutcome, fmt: ReportFormat, store
                     "provenance": outcome.provenance,
                     "violations": [v.as_dict() for v in outcome.violations],
                     "results_elsewhere": outcome.elsewhere,
+                    "superseded": [
+                        {
+                            "subject": str(q.subject),
+                            "predicate": str(q.predicate),
+                            "object": str(q.object),
+                            "graph": str(q.graph_name),
+                        }
+                        for q in outcome.superseded
+                    ],
                 }
             )
         )
@@ -180,7 +202,8 @@ def _report_outcome(file: Path, outcome: ImportOutcome, fmt: ReportFormat, store
         if outcome.committed:
             err.print(
                 f"imported {parsed.rows} rows ({len(parsed.quads)} triples) from {file} into <{parsed.graph}>; "
-                f"provenance <{outcome.provenance}>",
+                + (f"{len(outcome.superseded)} values of other graphs replaced; " if outcome.superseded else "")
+                + f"provenance <{outcome.provenance}>",
                 markup=False,
             )
         else:

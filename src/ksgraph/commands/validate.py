@@ -75,6 +75,14 @@ def import_command(
             "--template", help="Spreadsheets: the template (groups, posts, memberships, …); default: detected."
         ),
     ] = None,
+    add_only: Annotated[
+        bool,
+        typer.Option(
+            "--add-only",
+            help="Spreadsheets: keep the values other graphs give the file's subjects instead of replacing "
+            "those of single-valued properties.",
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Validate and import RDF files or a steward's spreadsheet (CSV/XLSX) atomically, with a provenance record.
@@ -88,7 +96,7 @@ def import_command(
 
     if any(map(is_table, paths)):
         # Spreadsheets map to RDF first and report against their cells (issue 10).
-        return import_tables(paths, graph=graph, fmt=fmt.value, store=store, template=template)
+        return import_tables(paths, graph=graph, fmt=fmt.value, store=store, template=template, add_only=add_only)
 
     settings = settings_for(store)
     try:

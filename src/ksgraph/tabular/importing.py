@@ -15,13 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.term import Literal, URIRef
 
 from ..config import Settings
-from ..namespaces import PROVENANCE_GRAPH
+from ..namespaces import DATA_GRAPH_BASE, PROVENANCE_GRAPH, RDF, SKOS
 from ..provenance import record
 from ..store import GraphStore
 from .reader import TabularFile, read
@@ -37,6 +39,7 @@ class ImportOutcome:
     committed: bool = False
     provenance: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # per stage: read, validate, reason, commit
+    superseded: list[ox.Quad] = field(default_factory=list)  # statements of other data graphs it replaced
 
 
 class _Rejected(Exception):
@@ -51,8 +54,15 @@ def import_table(
     graph: str | None = None,
     reason: bool = True,
     agent: str | None = None,
+    replace: bool = True,
 ) -> ImportOutcome:
-    """Import one CSV file or workbook. Raises TabularError (unusable file) or StoreError (no store)."""
+    """Import one CSV file or workbook. Raises TabularError (unusable file) or StoreError (no store).
+
+    With ``replace`` (the default) the file's values of single-valued properties replace those of
+    the same subjects in the other data graphs (:func:`superseded_quads`): a steward who exported the
+    store to a template, changed a status and re-imported it changes that status, rather than
+    adding a second one beside the seed data's.
+    """
     started = dt.datetime.now(dt.UTC)
     store_dir = GraphStore(settings.store_dir)
     store_dir.open_read()  # fail early, with the store's own message, before the first build
@@ -73,6 +83,11 @@ def import_table(
             target = ox.NamedNode(parsed.graph)
             removed = list(store.quads_for_pattern(None, None, None, target))
             store.remove_graph(target)
+            superseded = superseded_quads(store, parsed.quads, target, single_valued(settings)) if replace else []
+            for quad in superseded:
+                store.remove(quad)
+            outcome.superseded = superseded
+            removed += superseded
             store.extend(parsed.quads)
             located, elsewhere = shacl_violations(settings, store, parsed, removed)
             outcome.violations = [*parsed.violations, *located]
@@ -104,3 +119,61 @@ def _agent() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def superseded_quads(
+    store: ox.Store, quads: Iterable[ox.Quad], target: ox.NamedNode, single: frozenset[str]
+) -> list[ox.Quad]:
+    """The statements of the other data graphs that the file's statements replace.
+
+    Only properties that hold one value are replaced (``single``: see :func:`single_valued`), and
+    ``skos:prefLabel`` per language (SKOS allows one per language): a row with a Swedish name leaves
+    the English one alone, and a changed status replaces the old one. Properties with many values
+    (sources, tasks, mandates) only accumulate, so a file naming one task of a mandate does not
+    remove its others. The subject must be an IRI, and only the data graphs are touched: the
+    ontology, the inferred graph and provenance are not data.
+    """
+    keys: set[tuple[str, str, str | None]] = set()
+    quads = list(quads)
+    # The same statement in another graph is no change: it stays, and is not counted as replaced.
+    stated = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    for quad in quads:
+        predicate = quad.predicate.value
+        if not isinstance(quad.subject, ox.NamedNode):
+            continue
+        if predicate == _PREF_LABEL and isinstance(quad.object, ox.Literal) and quad.object.language:
+            keys.add((quad.subject.value, predicate, quad.object.language))
+        elif predicate in single:
+            keys.add((quad.subject.value, predicate, None))
+    graphs = [
+        g
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode) and g != target and g.value.startswith(DATA_GRAPH_BASE)
+    ]
+    found: list[ox.Quad] = []
+    for subject, predicate in {(k[0], k[1]) for k in keys}:
+        for graph in graphs:
+            for quad in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, graph):
+                language = quad.object.language if isinstance(quad.object, ox.Literal) else None
+                if (subject, predicate, language if predicate == _PREF_LABEL else None) in keys and (
+                    ox.Triple(quad.subject, quad.predicate, quad.object) not in stated
+                ):
+                    found.append(quad)
+    return found
+
+
+def single_valued(settings: Settings) -> frozenset[str]:
+    """The properties that hold one value: functional in the ontology, or ``sh:maxCount 1`` on a
+    property shape whose path is that property, in the shapes."""
+    from ..validate import load_ontology, load_shapes
+
+    owl = "http://www.w3.org/2002/07/owl#"
+    sh = "http://www.w3.org/ns/shacl#"
+    ontology, shapes = load_ontology(settings), load_shapes(settings)
+    found = {str(p) for p in ontology.subjects(URIRef(RDF + "type"), URIRef(owl + "FunctionalProperty"))}
+    for shape in shapes.subjects(URIRef(sh + "maxCount"), Literal(1)):
+        found.update(str(p) for p in shapes.objects(shape, URIRef(sh + "path")) if isinstance(p, URIRef))
+    return frozenset(found)
+
+
+_PREF_LABEL = SKOS + "prefLabel"
