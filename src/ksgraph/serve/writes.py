@@ -19,9 +19,10 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..importer import changed_terms, touched_nodes
+from ..load import check_xml_entities
 from ..namespaces import DATA_GRAPH_BASE, INFERRED_GRAPH, PREFIXES
 from ..reason import materialise
-from ..store import GraphStore
+from ..store import GraphStore, StoreError
 from ..validate import data_from_store, validate
 from .errors import ProtocolError, bad_request
 from .guard import Limits, check_update, with_using
@@ -80,17 +81,21 @@ def check_published(store: ox.Store, changed: Iterable[ox.Quad], paths: Settings
 
 
 def _publish(root: GraphStore, paths: Settings, change: Callable[[ox.Store], None]) -> WriteReport:
-    with root.write() as store:
-        before = _data_quads(store)
-        # The inferred graph is set aside so the check sees only what the write asserted.
-        store.remove_graph(ox.NamedNode(INFERRED_GRAPH))
-        change(store)
-        check_published(store, before ^ _data_quads(store), paths)
-        report = materialise(store)
-        if not report.consistent:
-            # Raising inside write() discards the copy: an inconsistent graph is never published.
-            problems = [str(p) for p in report.inconsistencies] + list(report.engine_messages)
-            raise ProtocolError(422, "the write would make the graph inconsistent:\n" + "\n".join(problems))
+    try:
+        with root.write() as store:
+            before = _data_quads(store)
+            # The inferred graph is set aside so the check sees only what the write asserted.
+            store.remove_graph(ox.NamedNode(INFERRED_GRAPH))
+            change(store)
+            check_published(store, before ^ _data_quads(store), paths)
+            report = materialise(store)
+            if not report.consistent:
+                # Raising inside write() discards the copy: an inconsistent graph is never published.
+                problems = [str(p) for p in report.inconsistencies] + list(report.engine_messages)
+                raise ProtocolError(422, "the write would make the graph inconsistent:\n" + "\n".join(problems))
+    except StoreError as exc:
+        # A full disk, typically: the server is fine and the published version unchanged.
+        raise ProtocolError(503, f"the write was not applied: {exc}") from None
     version = root.current()
     return WriteReport(version.name if version else "", report.inferred)
 
@@ -149,6 +154,12 @@ def _parse(data: bytes, media_type: str, graph: str) -> list[ox.Quad]:
     fmt = RDF_UPLOAD_FORMATS.get(media_type)
     if fmt is None:
         raise ProtocolError(415, f"cannot read {media_type!r}; send one of {', '.join(RDF_UPLOAD_FORMATS)}")
+    if fmt == ox.RdfFormat.RDF_XML:
+        # The parser runs in the server process and expands entities without limit.
+        try:
+            check_xml_entities(data)
+        except ValueError as exc:
+            raise bad_request(f"the {media_type} body is refused: {exc}") from None
     try:
         parsed = ox.parse(data, format=fmt, base_iri=graph, without_named_graphs=True, rename_blank_nodes=True)
         target = ox.NamedNode(graph)
