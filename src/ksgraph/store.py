@@ -12,8 +12,10 @@ A write never touches the published version. It starts from a checkpoint of it
 copy, flushes it and only then replaces ``CURRENT`` with ``os.replace``. A process
 killed at any point therefore leaves the store as it was before or as it is after,
 never half-written; readers keep the version they opened until they reopen.
-Leftovers of a killed writer are versions that ``CURRENT`` never named; the next
-writer removes them, so a restart needs no repair.
+Leftovers of a killed writer are versions that ``CURRENT`` never named and a staged
+``CURRENT.<pid>.tmp``; readers never look at them and the next writer removes them, so a
+restart needs no repair. A write that fails for want of disk space (or any other I/O error)
+removes its copy and raises :class:`StoreError`: nothing is published.
 """
 
 from __future__ import annotations
@@ -120,27 +122,46 @@ class GraphStore:
             name = f"{int(names[-1]) + 1 if names else 1:08d}"
             path = self.versions_dir / name
             base = None if fresh else self.current()
-            if base is not None:
-                source = ox.Store.read_only(str(base.path))
-                source.backup(str(path))
-                del source
-            handle = WritableStore(ox.Store(str(path)))
             try:
-                yield handle  # type: ignore[misc]
-                handle.close()
-            except BaseException:
-                handle.close(flush=False)
+                if base is not None:
+                    source = ox.Store.read_only(str(base.path))
+                    source.backup(str(path))
+                    del source
+                handle = WritableStore(ox.Store(str(path)))
+                try:
+                    yield handle  # type: ignore[misc]
+                    handle.close()
+                except BaseException:
+                    handle.close(flush=False)
+                    raise
+                tmp = self._stage(name)
+            except BaseException as exc:
                 shutil.rmtree(path, ignore_errors=True)
+                if isinstance(exc, OSError):
+                    # A full disk or a file-size limit reaches us as RocksDB's IO error: say what it
+                    # means for the store instead of a traceback (callers report StoreError).
+                    raise StoreError(
+                        f"could not write a new version of {self.root}: {exc}; the published version is unchanged"
+                    ) from exc
                 raise
-            self._publish(name)
+            self._publish(tmp)
             self._remove_old()
 
-    def _publish(self, name: str) -> None:
+    def _stage(self, name: str) -> Path:
+        """Write the next CURRENT beside it (fsynced); a failure removes it and publishes nothing."""
         tmp = self.root / f"CURRENT.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(name + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(name + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return tmp
+
+    def _publish(self, tmp: Path) -> None:
+        # The rename is the commit point: from here on the new version is the published one.
         os.replace(tmp, self._current_file)
         dir_fd = os.open(self.root, os.O_RDONLY)
         try:
@@ -154,11 +175,14 @@ class GraphStore:
         return sorted(p.name for p in self.versions_dir.iterdir() if p.is_dir() and p.name.isdigit())
 
     def _remove_unpublished(self) -> None:
-        """Remove versions newer than the published one: the remains of a killed writer."""
+        """Remove versions newer than the published one and staged CURRENT files: the remains of a
+        killed writer (we hold the lock, so no live writer owns them)."""
         current = self.current()
         for name in self._version_names():
             if current is None or name > current.name:
                 shutil.rmtree(self.versions_dir / name, ignore_errors=True)
+        for staged in self.root.glob("CURRENT.*.tmp"):
+            staged.unlink(missing_ok=True)
 
     def _remove_old(self) -> None:
         current = self.current()
