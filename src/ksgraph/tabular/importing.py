@@ -145,20 +145,23 @@ def superseded_quads(
             keys.add((quad.subject.value, predicate, quad.object.language))
         elif predicate in single:
             keys.add((quad.subject.value, predicate, None))
-    graphs = [
+    graphs = {
         g
         for g in store.named_graphs()
         if isinstance(g, ox.NamedNode) and g != target and g.value.startswith(DATA_GRAPH_BASE)
-    ]
+    }
+    subjects = {k[0] for k in keys}
     found: list[ox.Quad] = []
-    for subject, predicate in {(k[0], k[1]) for k in keys}:
-        for graph in graphs:
-            for quad in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, graph):
-                language = quad.object.language if isinstance(quad.object, ox.Literal) else None
-                if (subject, predicate, language if predicate == _PREF_LABEL else None) in keys and (
-                    ox.Triple(quad.subject, quad.predicate, quad.object) not in stated
-                ):
-                    found.append(quad)
+    # One scan per property, not one lookup per subject, property and graph: a 5,000-row file
+    # names 5,000 subjects, and each lookup in the on-disk store costs about as much as a short scan.
+    for predicate in {k[1] for k in keys}:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+            if quad.graph_name not in graphs or quad.subject.value not in subjects:
+                continue
+            language = quad.object.language if isinstance(quad.object, ox.Literal) else None
+            key = (quad.subject.value, predicate, language if predicate == _PREF_LABEL else None)
+            if key in keys and ox.Triple(quad.subject, quad.predicate, quad.object) not in stated:
+                found.append(quad)
     return found
 
 
