@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up on a fresh machine. Idempotent; quick when nothing changed.
 #  - system programs the tests drive (as root, from Debian): chromium for the browser tests,
-#    Virtuoso as a second real triple store for `ksgraph push`, curl;
+#    Virtuoso as a second real triple store for `ksgraph push`, curl, wrk for the load test
+#    (a C load generator: it leaves the 2 cores to the server under test);
 #  - .venv with ksgraph and its test tools (PyPI);
 #  - the query UI (YASGUI from npm), vendored into the package so no page loads a CDN.
 set -euo pipefail
@@ -13,6 +14,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]} from Debian" >&2
