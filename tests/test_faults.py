@@ -328,6 +328,18 @@ def test_a_full_disk_during_import_fails_cleanly(
         assert sum(1 for line in dump(settings) if line.endswith(f"<{data_graph('faults')}> .")) == 20_000 * 3
 
 
+def test_a_full_disk_during_build_fails_cleanly(scratch_settings: Settings) -> None:
+    """A build writes a whole fresh version: it fails the same way and keeps the published one."""
+    store = scratch_settings.store_dir
+    before, layout = dump(scratch_settings), snapshot(store)
+    process = ksgraph("build", store=store, preexec_fn=_file_size_limit)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 2, stderr
+    assert "File too large" in stderr and "nothing was changed" in stderr and "Traceback" not in stderr
+    assert dump(scratch_settings) == before
+    assert snapshot(store) == layout
+
+
 def test_a_full_disk_during_a_graph_store_write_is_503_and_changes_nothing(
     scratch_settings: Settings, tmp_path: Path
 ) -> None:

@@ -78,7 +78,8 @@ def build(
     settings = settings_for(store)
     try:
         report = run_build(settings, reason=not no_reason, progress=lambda m: err.print(m, markup=False))
-    except LoadError as exc:
+    except (LoadError, StoreError) as exc:
+        # StoreError: the new version could not be written (a full disk); the old one stays published.
         raise fail(f"{exc}\nnothing was changed in {settings.store_dir}") from None
     err.print(
         f"built {settings.store_dir}: {len(report.files)} files, {report.asserted} asserted and "
