@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import resource
 import shutil
 import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -358,6 +360,33 @@ def test_plain_internal_entities_still_import(scratch_settings: Settings, tmp_pa
         f'<{NPO}> <http://www.w3.org/2004/02/skos/core#altLabel> "Äldre (entity test)"@sv <{data_graph("entities")}> .'
     )
     assert expected in dump(scratch_settings)
+
+
+def test_a_spreadsheet_with_an_xml_entity_bomb_is_refused(scratch_settings: Settings, tmp_path: Path) -> None:
+    """An XLSX file is zipped XML: openpyxl parses it with xml.etree, whose expat (2.4 or later)
+    stops entity amplification; ksgraph itself does not check (tabular/ is not guarded here)."""
+    template = tmp_path / "groups.xlsx"
+    done = run_cli("export", "--template", "groups", "--output", str(template), store=scratch_settings.store_dir)
+    assert done.returncode == 0, done.stderr
+    bomb = tmp_path / "bomb.xlsx"
+    entities = "\n".join(
+        ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    )
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode("utf-8")
+                text = f"<!DOCTYPE worksheet [ {entities} ]>" + text.split("?>", 1)[-1]
+                text = re.sub(r"<v>[^<]*</v>|<t>[^<]*</t>", "<t>&lol9;</t>", text, count=1)
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    before = dump(scratch_settings)
+    started = time.monotonic()
+    done = run_cli("import", str(bomb), store=scratch_settings.store_dir, timeout=120)
+    assert done.returncode != 0 and "nothing was changed" in done.stderr, done.stderr
+    assert time.monotonic() - started < 30
+    assert dump(scratch_settings) == before
 
 
 # -- the same through `ksgraph build` ------------------------------------------------------
