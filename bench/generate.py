@@ -3,8 +3,10 @@
 The real graph is small: it describes the national tier fully but only one healthcare
 region (Norra) and one region (Norrbotten). This generator fills in what a complete
 system would hold — RPOs and RSGs in all six healthcare regions, LPOs, LSGs and LAGs in
-all 21 regions, posts, people and dated memberships over many years — following the
-same patterns as the real data (docs/MODEL.md), so it passes the same shapes.
+all 21 regions with a council each, posts and their holders, people and dated
+memberships over many years, and the LPOs' decisions appointing their LAGs — following
+the same patterns as the real data (docs/MODEL.md), so that together with the real data
+it conforms to the shapes (no violation; the real data's own warnings remain).
 
 Every synthetic resource lives under ``https://w3id.org/ksgraph/id/synthetic/r<replica>/``;
 the size is reached by adding replicas (one replica ≈ one complete system of
@@ -144,13 +146,18 @@ def _date(year: int, month: int, day: int) -> ox.Literal:
     return ox.Literal(f"{year:04d}-{month:02d}-{day:02d}", datatype=ox.NamedNode(XSD + "date"))
 
 
-def _group(w: Writer, iri: str, cls: str, sv: str, en: str, scope: str, counterpart: str, field: str, src: str) -> None:
+def _group(
+    w: Writer, iri: str, cls: str, sv: str, en: str, scope: str, counterpart: str, field: str, src: str, since: int
+) -> None:
     w.add(iri, RDF + "type", KS + cls)
     w.label(iri, sv, en)
     w.add(iri, KS + "scope", scope)
     w.add(iri, KS + "counterpartOf", counterpart)
     w.add(iri, KS + "field", field)
     w.add(iri, KS + "status", KS + "active")
+    # Dated status (R15): the real data's undated statuses are reported as gaps, which a
+    # synthetic system should not multiply.
+    w.add(iri, KS + "statusSince", _date(since, 1, 1))
     w.add(iri, DCTERMS + "source", src)
 
 
@@ -177,8 +184,11 @@ def _holding(
     first_year: int,
     years: int,
     src: str,
-) -> None:
-    """People holding the post over ``years``: terms of 3 years, renewed at most once (3 + 3, R14)."""
+) -> str:
+    """People holding the post over ``years``: terms of 3 years, renewed at most once (3 + 3, R14).
+
+    Returns the last holder, who holds the post now.
+    """
     year = first_year
     n = 0
     holder = None
@@ -214,10 +224,55 @@ def _holding(
         w.add(interval + "/end", TIME + "inXSDDate", _date(end - 1, 12, 31))
         year = end
         n += 1
+    assert holder is not None
+    return holder
+
+
+def _council(w: Writer, base: str, r: int, region: str, region_iri: str) -> str:
+    """The region's knowledge-governance council, which LAGs are appointed in consultation with (R11)."""
+    council = f"{base}council/{region}"
+    w.add(council, RDF + "type", KS + "KnowledgeGovernanceCouncil")
+    w.label(council, f"Kunskapsstyrningsråd ({region}, r{r})", f"Knowledge-governance council ({region}, r{r})")
+    w.add(council, KS + "scope", region_iri)
+    w.add(council, KS + "hostedBy", region_iri)
+    w.add(council, KS + "status", KS + "active")
+    w.add(council, KS + "statusSince", _date(2018, 1, 1))
+    w.add(council, KS + "mandate", f"{ID}mandate/council-norrbotten")
+    w.add(council, DCTERMS + "source", ID + "source/002/kunskapsstyrningsradet")
+    return council
+
+
+def _lag(w: Writer, base: str, r: int, region: str, npo: str, k: int, lpo: str, council: str, year: int) -> None:
+    """A LAG and the LPO's decision that appointed it (002 'Lokala arbetsgrupper')."""
+    region_iri = f"{ID}region/{region}"
+    lag = f"{base}lag/{region}/{npo}-{k}"
+    src = ID + "source/002/lokala-arbetsgrupper"
+    w.add(lag, RDF + "type", KS + "LocalWorkingGroup")
+    w.label(lag, f"LAG {npo} {k} ({region}, r{r})", f"LAG {npo} {k} ({region}, r{r})")
+    w.add(lag, KS + "scope", region_iri)
+    w.add(lag, KS + "workingGroupOf", lpo)
+    w.add(lag, ORG + "reportsTo", lpo)
+    w.add(lag, KS + "appointedBy", lpo)
+    w.add(lag, KS + "inConsultationWith", council)
+    w.add(lag, KS + "status", KS + "active")
+    w.add(lag, KS + "statusSince", _date(year, 3, 1))
+    w.add(lag, KS + "mandate", f"{ID}mandate/lag-norrbotten")
+    w.add(lag, DCTERMS + "source", src)
+    decision = f"{base}decision/lag/{region}/{npo}-{k}"
+    w.add(decision, RDF + "type", KS + "Decision")
+    w.label(decision, f"Beslut att tillsätta LAG {npo} {k} ({region}, r{r})", f"Decision to appoint LAG {npo} {k}")
+    w.add(decision, KS + "decidedBy", lpo)
+    w.add(decision, DCTERMS + "date", _date(year, 2, 15))
+    w.add(decision, KS + "concerns", lag)
+    w.add(decision, DCTERMS + "source", src)
 
 
 def replica(w: Writer, r: int, rng: random.Random, *, years: int = 8, lags_per_lpo: int = 2) -> Iterator[str]:
-    """One complete regional and local structure under id:synthetic/r<r>/, yielding after each healthcare region."""
+    """One complete regional and local structure under id:synthetic/r<r>/.
+
+    Yields after each group with its posts and memberships, so a size is met to within one group;
+    groups come in an order in which every reference (counterpart, council) already exists.
+    """
     base = f"{ID}synthetic/r{r}/"
     for hcr, regions in HEALTHCARE_REGIONS.items():
         hcr_iri = f"{ID}healthcare-region/{hcr}"
@@ -233,6 +288,7 @@ def replica(w: Writer, r: int, rng: random.Random, *, years: int = 8, lags_per_l
                 f"{ID}npo/{npo}",
                 f"{ID}field/{npo}",
                 SOURCE,
+                2018,
             )
             w.add(rpo, KS + "mandate", f"{ID}mandate/rpo-norra")
             for region in regions:
@@ -241,7 +297,9 @@ def replica(w: Writer, r: int, rng: random.Random, *, years: int = 8, lags_per_l
                     w, rpo, f"member-{region}", KS + "ordinaryMember", f"Ledamot för {region}", region_iri, SOURCE
                 )
                 w.add(post, KS + "occupancy", KS + "filled")
-                _holding(w, rng, base, post, rpo, KS + "ordinaryMember", region_iri, 2018, years, SOURCE)
+                holder = _holding(w, rng, base, post, rpo, KS + "ordinaryMember", region_iri, 2018, years, SOURCE)
+                w.add(post, ORG + "heldBy", holder)
+            yield rpo
         for nsg in NSGS:
             rsg = f"{base}rsg/{hcr}/{nsg}"
             _group(
@@ -254,9 +312,12 @@ def replica(w: Writer, r: int, rng: random.Random, *, years: int = 8, lags_per_l
                 f"{ID}nsg/{nsg}",
                 f"{ID}field/{nsg}",
                 SOURCE,
+                2018,
             )
+            yield rsg
         for region in regions:
             region_iri = f"{ID}region/{region}"
+            council = _council(w, base, r, region, region_iri)
             for npo in NPOS:
                 lpo = f"{base}lpo/{region}/{npo}"
                 _group(
@@ -269,22 +330,16 @@ def replica(w: Writer, r: int, rng: random.Random, *, years: int = 8, lags_per_l
                     f"{base}rpo/{hcr}/{npo}",
                     f"{ID}field/{npo}",
                     LOCAL_SOURCE,
+                    2019,
                 )
                 w.add(lpo, KS + "mandate", f"{ID}mandate/lpo-norrbotten")
                 chair = _post(w, lpo, "chair", KS + "chair", f"Ordförande LPO {npo}", region_iri, LOCAL_SOURCE)
                 w.add(chair, KS + "occupancy", KS + "filled")
-                _holding(w, rng, base, chair, lpo, KS + "chair", region_iri, 2019, years, LOCAL_SOURCE)
-                for k in range(lags_per_lpo):
-                    lag = f"{base}lag/{region}/{npo}-{k + 1}"
-                    w.add(lag, RDF + "type", KS + "LocalWorkingGroup")
-                    w.label(lag, f"LAG {npo} {k + 1} ({region}, r{r})", f"LAG {npo} {k + 1} ({region}, r{r})")
-                    w.add(lag, KS + "scope", region_iri)
-                    w.add(lag, KS + "workingGroupOf", lpo)
-                    w.add(lag, ORG + "reportsTo", lpo)
-                    w.add(lag, KS + "appointedBy", lpo)
-                    w.add(lag, KS + "status", KS + "active")
-                    w.add(lag, KS + "mandate", f"{ID}mandate/lag-norrbotten")
-                    w.add(lag, DCTERMS + "source", ID + "source/002/lokala-arbetsgrupper")
+                holder = _holding(w, rng, base, chair, lpo, KS + "chair", region_iri, 2019, years, LOCAL_SOURCE)
+                w.add(chair, ORG + "heldBy", holder)
+                for k in range(1, lags_per_lpo + 1):
+                    _lag(w, base, r, region, npo, k, lpo, council, 2019 + rng.randrange(years))
+                yield lpo
             for nsg in NSGS:
                 lsg = f"{base}lsg/{region}/{nsg}"
                 _group(
@@ -297,17 +352,25 @@ def replica(w: Writer, r: int, rng: random.Random, *, years: int = 8, lags_per_l
                     f"{base}rsg/{hcr}/{nsg}",
                     f"{ID}field/{nsg}",
                     LOCAL_SOURCE,
+                    2019,
                 )
-        yield hcr
+                yield lsg
 
 
 def generate(
-    triples: int, seed: int = 2017, graph: str = ID.replace("/id/", "/graph/data/") + "synthetic"
+    triples: int,
+    seed: int = 2017,
+    graph: str = ID.replace("/id/", "/graph/data/") + "synthetic",
+    first_replica: int = 0,
 ) -> list[ox.Quad]:
-    """At least ``triples`` quads (whole replicas), the same for the same arguments."""
+    """At least ``triples`` quads (whole groups), the same for the same arguments.
+
+    ``first_replica`` numbers the first replica, so a later batch (a small import into a
+    large store) mints IRIs of its own.
+    """
     w = Writer(graph)
     rng = random.Random(seed)
-    r = 0
+    r = first_replica
     while True:
         for _ in replica(w, r, rng):
             if len(w.quads) >= triples:
@@ -319,9 +382,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", type=int, default=100_000, help="the least number of triples to generate")
     parser.add_argument("--seed", type=int, default=2017)
+    parser.add_argument(
+        "--first-replica", type=int, default=0, help="number of the first replica (IRIs under synthetic/r<N>/)"
+    )
+    parser.add_argument("--graph", default=None, help="graph IRI of the quads (default: the synthetic data graph)")
     parser.add_argument("--output", type=Path, required=True, help="a .ttl or .nq file to write")
     args = parser.parse_args(argv)
-    quads = generate(args.triples, args.seed)
+    extra = {"graph": args.graph} if args.graph else {}
+    quads = generate(args.triples, args.seed, first_replica=args.first_replica, **extra)
     fmt = ox.RdfFormat.N_QUADS if args.output.suffix == ".nq" else ox.RdfFormat.TURTLE
     items = quads if fmt is ox.RdfFormat.N_QUADS else [q.triple for q in quads]
     ox.serialize(
