@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The benchmark suite in one command, on a fresh clone: set up .venv with the peers the suite
+# measures (the `bench` extra), then run every stage at 10k, 100k and 1M triples (bench/run.py;
+# arguments are passed on, e.g. --sizes 10k --quick). Results: bench/results/suite.{json,md,png}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/pip install -q -e '.[dev,bench]'
+exec .venv/bin/python bench/run.py "$@"
