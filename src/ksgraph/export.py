@@ -8,6 +8,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from .query import dataset
+from .store import named_quads
 
 QUAD_FORMATS: dict[str, ox.RdfFormat] = {
     "nquads": ox.RdfFormat.N_QUADS,
@@ -44,7 +45,7 @@ def export(
     (asserted plus, unless ``inferred=False``, inferred), without duplicates.
     """
     if fmt in QUAD_FORMATS:
-        quads = list(store)
+        quads = list(named_quads(store))
         if graph is not None:
             quads = [q for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == graph]
         ox.serialize(quads, output, QUAD_FORMATS[fmt], prefixes=PREFIXES_FOR_OUTPUT if fmt == "trig" else None)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import INFERRED_GRAPH, PREFIXES, XSD, is_asserted_graph
-from .store import graph_names
+from .store import graph_names, has_materialised_default
 
 PARAM_TYPES = ("iri", "string", "date", "integer", "langstring")
 
@@ -169,6 +169,17 @@ def dataset(store: ox.Store, *, inferred: bool = True) -> list[ox.NamedNode]:
     return [ox.NamedNode(g) for g in names]
 
 
+def default_graph(store: ox.Store, *, inferred: bool = True) -> list[ox.NamedNode] | None:
+    """The ``default_graph`` argument for a query over the default dataset.
+
+    None (the store's own default graph) where the store holds the merge materialised, which
+    is several times faster than a list of graphs; the list otherwise, and for asserted-only
+    queries, whose default graph is not the one materialised."""
+    if inferred and has_materialised_default(store):
+        return None
+    return dataset(store, inferred=inferred) or None
+
+
 def run(
     store: ox.Store,
     sparql: str,
@@ -182,7 +193,7 @@ def run(
         return store.query(
             sparql,
             prefixes=PREFIXES,
-            default_graph=graphs or None,
+            default_graph=default_graph(store, inferred=inferred),
             named_graphs=graphs or None,
             substitutions=dict(substitutions or {}),
         )

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import BASIC as SW_BASIC
 from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
 
-from ..store import GraphStore
+from ..store import GraphStore, named_quads
 
 FILE_FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS,
@@ -104,7 +104,7 @@ def read_source(
         except (OSError, SyntaxError) as exc:
             raise PushError(f"{file}: {exc}") from exc
     elif store is not None:
-        quads = list(store.open_read())
+        quads = list(named_quads(store.open_read()))
     else:
         raise PushError("nothing to push: give a file or a store")
     by_graph: dict[str, set[ox.Triple]] = defaultdict(set)

@@ -28,7 +28,7 @@ from ..config import Settings
 from ..export import PREFIXES_FOR_OUTPUT
 from ..namespaces import GRAPH_BASE, PREFIXES
 from ..provenance import sha256
-from ..store import GraphStore, graph_names
+from ..store import GraphStore, graph_names, named_quads
 from .config import PublishSettings
 from .facts import DatasetFacts, collect_facts
 from .formats import OUTPUT_PREFIXES, compact_json_ld, json_ld_context
@@ -83,7 +83,9 @@ def write_release(settings: Settings, target_dir: Path, version: str = __version
 
 
 def _write_files(store: ox.Store, settings: Settings, work: Path) -> DatasetFacts:
-    quads = sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    quads = sorted(
+        named_quads(store), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
     ox.serialize(quads, output=str(work / "ksgraph.nq"), format=ox.RdfFormat.N_QUADS)
     ox.serialize(quads, output=str(work / "ksgraph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES_FOR_OUTPUT)
     (work / "ksgraph.jsonld").write_bytes(compact_json_ld(quads))

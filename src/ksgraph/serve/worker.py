@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import INFERRED_GRAPH, PREFIXES
-from ..query import dataset
+from ..query import default_graph
 from ..store import graph_names
 from . import results
 from .errors import ProtocolError
@@ -103,7 +103,7 @@ class _State:
         if self.store is None or version != self.version:
             self.store = ox.Store.read_only(version)
             self.version = version
-            self.graphs = {flag: dataset(self.store, inferred=flag) for flag in (True, False)}
+            self.graphs = {flag: default_graph(self.store, inferred=flag) for flag in (True, False)}
             self.all_but_inferred = [ox.NamedNode(g) for g in graph_names(self.store) if g != INFERRED_GRAPH]
         return self.store
 
@@ -114,7 +114,7 @@ def execute(job: Job, state: _State) -> Reply:
     graphs = state.graphs
     if job.as_of is not None:
         store = state.as_of(job.version, job.as_of, job.inferred)
-        graphs = {job.inferred: dataset(store, inferred=job.inferred)}
+        graphs = {job.inferred: default_graph(store, inferred=job.inferred)}
     kwargs: dict[str, object] = {}
     if job.default_graphs is not None or job.named_graphs is not None:
         # SPARQL 1.1 Protocol §2.1.4: the protocol dataset replaces any FROM/FROM NAMED; a
@@ -122,6 +122,7 @@ def execute(job: Job, state: _State) -> Reply:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     elif not job.query_dataset:
+        # None: the store's own default graph, which holds the dataset's merge (store.py).
         kwargs["default_graph"] = graphs[job.inferred]
         if not job.inferred:
             kwargs["named_graphs"] = state.all_but_inferred
