@@ -643,6 +643,13 @@ def plots(suite: dict[str, Any], output: Path) -> None:
                 ys.append(float(value))
         return xs, ys
 
+    cut = [
+        label
+        for label, s in suite["sizes"].items()
+        if s.get("stages", {}).get("import", {}).get("stopped_after_validation")
+    ]
+    stopped = f" ({', '.join(cut)}: until its validation ends)" if cut else ""
+
     def draw(lines: list[tuple[str, Any, bool]], ylabel: str, title: str, path: Path, goal: tuple[float, str]) -> None:
         fig, ax = plt.subplots(figsize=(12, 6))
         ax.axhline(goal[0], color="black", linestyle=":", linewidth=1, label=goal[1])
@@ -707,7 +714,7 @@ def plots(suite: dict[str, Any], output: Path) -> None:
             ("named queries, CLI (max)", lambda st: st["cli_queries"]["peak_mib"], False),
             ("ksgraph serve (sum over processes)", lambda st: st["http"]["ksgraph"]["peak_mib"], False),
             ("export", lambda st: st["export"]["peak_mib"], False),
-            ("import 1k", lambda st: st["import"]["peak_mib"], False),
+            ("import 1k" + stopped, lambda st: st["import"]["peak_mib"], False),
             ("Oxigraph server", lambda st: st["http"]["oxigraph"]["peak_mib"], True),
             ("rdflib Dataset (loaded)", lambda st: st["rdflib"]["load_peak_mib"], True),
             ("rdflib-endpoint fork", lambda st: st["rdflib"]["http_peak_mib"], True),
