@@ -343,7 +343,9 @@ def sync_default_graph(
             ]
             for triple in gone:
                 store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, default))
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in added)
+            # The copy is private until it is published, so the bulk loader's lack of a
+            # transaction costs nothing, and it is several times faster than extend().
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in added)
             return
     store.clear_graph(default)
     graphs = [g for g in store.named_graphs() if in_default_graph(g)]
