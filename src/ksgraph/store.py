@@ -20,9 +20,9 @@ removes its copy and raises :class:`StoreError`: nothing is published.
 Each version also holds the published dataset's default graph — the merge of the asserted
 graphs and the inferred one, provenance left out — materialised in the store's own default
 graph, kept in step by every write (:func:`sync_default_graph`). Queries then read one graph
-instead of a list of graphs, which pyoxigraph evaluates graph by graph: 1.5–4x faster
-(bench/results/suite.md). Everything that reads quads by graph names named graphs, so the
-copy is never counted twice; exports hold named graphs only.
+instead of a list of graphs, which pyoxigraph evaluates graph by graph: 1.6–3.9x faster
+on the real graph's named queries (docs/PERFORMANCE.md). Everything that reads quads by
+graph names named graphs, so the copy is never counted twice; exports hold named graphs only.
 """
 
 from __future__ import annotations
