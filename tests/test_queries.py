@@ -266,5 +266,7 @@ def test_query_cli_formats_and_errors(built_settings: Settings) -> None:
     assert unknown.returncode == 2 and "no parameter nope" in unknown.stderr
     malformed = run_cli("query", "-", input="SELECT * WHERE { ?s ?p }", store=store)
     assert malformed.returncode == 2 and "malformed query" in malformed.stderr
-    listing = run_cli("query", "--list", store=store)
+    listing = run_cli("query", "--list", store=store, env={"COLUMNS": "60"})
     assert listing.returncode == 0 and "missing-counterparts" in listing.stdout
+    # Every name whole, even in a narrow terminal: users copy it into the next command.
+    assert "regions-of-healthcare-regions" in listing.stdout

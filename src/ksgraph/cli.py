@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from . import __version__
 from .config import Settings, load_settings
@@ -172,7 +172,13 @@ def query(
     except QueryError as exc:
         raise fail(str(exc)) from None
     if list_:
-        table = Table("name", "question", "parameters", title="Named queries")
+        # Names are what users copy into the next command: never truncated or wrapped.
+        table = Table(
+            Column("name", no_wrap=True, min_width=max(len(n) for n in catalogue)),
+            "question",
+            "parameters",
+            title="Named queries",
+        )
         for q in catalogue.values():
             table.add_row(q.name, q.question, ", ".join(f"{p.name} ({p.type})" for p in q.params))
         out.print(table)
