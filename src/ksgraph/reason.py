@@ -503,7 +503,8 @@ def materialise(store: ox.Store, engine: Engine | str = DEFAULT_ENGINE, progress
     graph = ox.NamedNode(INFERRED_GRAPH)
     store.remove_graph(graph)
     # Sorted so the store's content does not depend on set iteration order.
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in sorted(result.inferred))
+    # Bulk-loaded: every caller reasons inside GraphStore.write(), on a copy that is private until published.
+    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in sorted(result.inferred))
     for problem in result.inconsistencies:
         progress(f"  INCONSISTENT {problem}")
     for message in result.engine_messages:
