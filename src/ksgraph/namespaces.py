@@ -58,3 +58,9 @@ def data_graph(stem: str) -> str:
 def is_asserted_graph(iri: str) -> bool:
     """True for the graphs that hold asserted statements: the ontology and the data graphs."""
     return iri == ONTOLOGY_GRAPH or iri.startswith(DATA_GRAPH_BASE)
+
+
+def in_dataset(iri: str, *, inferred: bool = True) -> bool:
+    """True for the graphs whose merge is the default graph of queries: the asserted graphs,
+    and the inferred one unless ``inferred`` is False (provenance is never in it)."""
+    return is_asserted_graph(iri) or (inferred and iri == INFERRED_GRAPH)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import INFERRED_GRAPH, PREFIXES, XSD, is_asserted_graph
+from .namespaces import PREFIXES, XSD, in_dataset
 from .store import graph_names, has_materialised_default
 
 PARAM_TYPES = ("iri", "string", "date", "integer", "langstring")
@@ -165,8 +165,7 @@ def to_term(param: QueryParam, value: str) -> ox.NamedNode | ox.Literal:
 
 def dataset(store: ox.Store, *, inferred: bool = True) -> list[ox.NamedNode]:
     """The graphs a query's default graph is the union of: asserted graphs, plus the inferred one if asked."""
-    names = [g for g in graph_names(store) if is_asserted_graph(g) or (inferred and g == INFERRED_GRAPH)]
-    return [ox.NamedNode(g) for g in names]
+    return [ox.NamedNode(g) for g in graph_names(store) if in_dataset(g, inferred=inferred)]
 
 
 def default_graph(store: ox.Store, *, inferred: bool = True) -> list[ox.NamedNode] | None:

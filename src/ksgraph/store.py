@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import INFERRED_GRAPH, is_asserted_graph
+from .namespaces import in_dataset
 
 # Versions kept besides the current one, so a reader that opened an older version
 # just before a switch can finish its query.
@@ -294,7 +294,7 @@ class WritableStore:
 
 def in_default_graph(graph: object) -> bool:
     """True for the named graphs whose merge is the published default graph."""
-    return isinstance(graph, ox.NamedNode) and (is_asserted_graph(graph.value) or graph.value == INFERRED_GRAPH)
+    return isinstance(graph, ox.NamedNode) and in_dataset(graph.value)
 
 
 def has_materialised_default(store: ox.Store) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import httpx
 import pyoxigraph as ox
 
-from ..namespaces import INFERRED_GRAPH, PREFIXES, PROVENANCE_GRAPH, is_asserted_graph
+from ..namespaces import PREFIXES, PROVENANCE_GRAPH, in_dataset
 from .backend import Bindings, Result, packaged_query
 from .push import Credentials
 
@@ -100,9 +100,7 @@ class RemoteBackend:
         provenance: bool = False,
     ) -> Result:
         graphs = [
-            g
-            for g in self.graphs()
-            if is_asserted_graph(g) or (inferred and g == INFERRED_GRAPH) or (provenance and g == PROVENANCE_GRAPH)
+            g for g in self.graphs() if in_dataset(g, inferred=inferred) or (provenance and g == PROVENANCE_GRAPH)
         ]
         return self.query(with_values(with_prefixes(sparql), substitutions or {}), graphs, graphs)
 

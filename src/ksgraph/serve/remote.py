@@ -27,7 +27,7 @@ import time
 import pyoxigraph as ox
 from rdflib.plugins.sparql import prepareQuery
 
-from ..namespaces import INFERRED_GRAPH, PREFIXES, is_asserted_graph
+from ..namespaces import INFERRED_GRAPH, PREFIXES, in_dataset
 from ..publish.backend import Bindings
 from ..publish.remote import RemoteBackend, RemoteError, RemoteTimeout, with_prefixes, with_values
 from .errors import ProtocolError, bad_request
@@ -126,7 +126,7 @@ class RemoteExecutor:
                     "dataset may name only the store's graphs (GET /sparql lists them)"
                 )
             return None, None
-        default = [g for g in graphs if is_asserted_graph(g) or (job.inferred and g == INFERRED_GRAPH)]
+        default = [g for g in graphs if in_dataset(g, inferred=job.inferred)]
         named = list(graphs) if job.inferred else [g for g in graphs if g != INFERRED_GRAPH]
         return default, named
 
