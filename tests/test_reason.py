@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import rdflib
 from ksgraph.config import Settings
 from ksgraph.namespaces import ID, INFERRED_GRAPH, KS, ORG, is_asserted_graph
 from ksgraph.query import run
-from ksgraph.reason import Engine, asserted_triples, infer, is_noise, materialise, to_rdflib
+from ksgraph.reason import Engine, asserted_triples, infer, infer_store, is_noise, materialise, to_ox, to_rdflib
 from ksgraph.store import GraphStore
 
 from .conftest import ROOT
@@ -183,7 +184,7 @@ def inferred_quads(settings: Settings) -> set[str]:
 
 def test_reason_leaves_asserted_graphs_unchanged_and_is_idempotent(scratch_settings: Settings) -> None:
     asserted_before, inferred_before = asserted_quads(scratch_settings), inferred_quads(scratch_settings)
-    for engine in ("reasonable", "owlrl", "reasonable"):
+    for engine in ("rules", "reasonable", "owlrl", "rules"):
         result = run_cli("reason", "--engine", engine, store=scratch_settings.store_dir)
         assert result.returncode == 0, result.stderr
         assert "inferred triples" in result.stderr
@@ -200,14 +201,38 @@ def test_reason_replaces_a_stale_inferred_graph(scratch_settings: Settings) -> N
     assert str(stale.subject) not in " ".join(inferred_quads(scratch_settings))
 
 
-def test_both_engines_give_the_same_inferred_graph_on_the_real_data(store: ox.Store) -> None:
+def test_the_engines_give_the_same_inferred_graph_on_the_real_data(store: ox.Store) -> None:
     asserted = asserted_triples(store)
-    fast, reference = infer(asserted, Engine.reasonable), infer(asserted, Engine.owlrl)
-    assert fast.inferred == reference.inferred
-    assert fast.inconsistencies == reference.inconsistencies == []
+    results = {engine: infer(asserted, engine) for engine in Engine}
+    reference = results[Engine.owlrl]
+    for engine, result in results.items():
+        assert result.engine is engine  # the rules engine covers the real ontology: no fallback
+        assert result.inferred == reference.inferred, engine
+        assert result.inconsistencies == [], engine
     # The chain is the rule reasonable lacks: it must be there, completed on top.
     chain = rdflib.URIRef(KS + "nationalCounterpart")
-    assert any(p == chain for _, p, _ in fast.inferred)
+    assert any(p == chain for _, p, _ in results[Engine.reasonable].inferred)
+    # The store path of the rules engine (pyoxigraph terms throughout) agrees too.
+    closure, count = infer_store(store)
+    assert closure.inferred == reference.inferred
+    assert count == len(asserted)
+
+
+def test_the_rules_engine_agrees_with_reasonable_on_generated_data(store: ox.Store) -> None:
+    """Every kind of resource bench/generate.py writes, reasoned over beside the real data, by both engines."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec and spec.loader
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    both = ox.Store()
+    both.extend(q for q in store if is_asserted_graph(getattr(q.graph_name, "value", "")))
+    both.extend(generator.generate(20_000))
+    closure, _ = infer_store(both)
+    reference = infer(asserted_triples(both), Engine.reasonable)
+    assert closure.engine is Engine.rules
+    assert len(closure.inferred) > 3_000  # the real data alone gives about 1,000
+    assert closure.inferred == reference.inferred
+    assert closure.inconsistencies == reference.inconsistencies == []
 
 
 def test_asserted_only_switch_changes_answers(built_settings: Settings) -> None:
@@ -267,6 +292,36 @@ def test_a_self_referential_chain_terminates() -> None:
     results = {engine: infer(data, engine).inferred for engine in Engine}
     assert results[Engine.reasonable] == results[Engine.owlrl]
     assert len(results[Engine.owlrl]) == 6  # the remaining pairs of the 3-cycle, each node to itself included
+
+
+@pytest.mark.parametrize(
+    ("axioms", "why"),
+    [
+        ("ks:Group owl:equivalentClass [ owl:someValuesFrom ks:Post ; owl:onProperty ks:hasPost ] .", "someValuesFrom"),
+        ("ks:A rdfs:subClassOf ks:B . ks:B rdfs:subClassOf ks:A . id:x a ks:A .", "a cycle of"),
+        ("ks:status a owl:FunctionalProperty . id:x ks:status id:a , id:b .", "owl:sameAs between"),
+    ],
+)
+def test_the_rules_engine_hands_what_it_does_not_compile_to_reasonable(axioms: str, why: str) -> None:
+    messages: list[str] = []
+    data = turtle(axioms + " id:g a ks:Group ; ks:hasPost id:p . id:p a ks:Post .")
+    result = infer(data, Engine.rules, progress=messages.append)
+    assert result.engine is Engine.reasonable
+    assert any(why in m for m in messages), messages
+    # reasonable, not owlrl: on a cycle of sub-classes only owlrl adds owl:equivalentClass (scm-eqc2).
+    assert result.inferred == infer(data, Engine.reasonable).inferred
+
+
+def test_a_store_the_rules_engine_cannot_reason_over_is_reasoned_by_reasonable(tmp_path: Path) -> None:
+    store = ox.Store(str(tmp_path / "s"))
+    graph = ox.NamedNode("https://w3id.org/ksgraph/graph/data/x")
+    for s, p, o in turtle("ks:A owl:someValuesFrom ks:B . id:x a ks:C . ks:C rdfs:subClassOf ks:D ."):
+        store.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph))
+    messages: list[str] = []
+    report = materialise(store, Engine.rules, progress=messages.append)
+    assert report.engine == "reasonable"
+    assert any("owl#someValuesFrom" in m for m in messages), messages
+    assert in_inferred_graph(store, ID + "x", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", KS + "D")
 
 
 @pytest.mark.parametrize("engine", list(Engine))

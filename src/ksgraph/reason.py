@@ -5,9 +5,14 @@ copy of their triples and only what it *adds* — minus axiomatic noise (see
 :func:`is_noise`) — replaces the inferred graph. The result depends only on the
 asserted graphs, so materialising twice gives the same inferred graph.
 
-Two engines compute the closure:
+Three engines compute the closure:
 
-``reasonable`` (the default)
+``rules`` (the default)
+    Forward chaining of the rules compiled from the ontology's axioms, on pyoxigraph's
+    terms (:mod:`ksgraph.forward`); the same rules ``ksgraph explain`` proves with. Where
+    the asserted triples need a rule it does not compile, it says so and reasonable runs
+    instead.
+``reasonable``
     A Rust OWL 2 RL reasoner, 9–60× faster than owlrl here (bench/results/reason.md).
     It lacks ``prp-spo2`` (property chains), which our ontology uses for
     ``ks:nationalCounterpart``; :func:`complete_chains` adds that rule on top of its
@@ -79,11 +84,12 @@ _W3C = (XSD, RDF, RDFS, OWL)
 
 
 class Engine(StrEnum):
+    rules = "rules"
     reasonable = "reasonable"
     owlrl = "owlrl"
 
 
-DEFAULT_ENGINE = Engine.reasonable
+DEFAULT_ENGINE = Engine.rules
 
 
 def _quiet(_: str) -> None:
@@ -410,7 +416,27 @@ def closure_owlrl(
     return {t for t in work if t[1] != _ERRNS_ERROR}, errors
 
 
+def closure_rules(
+    asserted: set[Triple], progress: Progress = _quiet, intern: _IriInterner | None = None
+) -> tuple[set[Triple], list[str]]:
+    """The closure under the rules compiled from ``asserted``'s axioms (:mod:`ksgraph.forward`), on rdflib terms.
+
+    Raises :class:`ksgraph.forward.Unsupported` where those rules would be incomplete.
+    """
+    from .explain import compile_rules
+    from .forward import Saturation, Unsupported, compile_for, unsupported
+
+    problems = unsupported((str(s), str(p), str(o), isinstance(s, URIRef)) for s, p, o in asserted)
+    if problems:
+        raise Unsupported("axioms outside the compiled rules: " + ", ".join(problems))
+    saturation = Saturation(compile_for(compile_rules(asserted), lambda t: t), URIRef)
+    saturation.add_asserted(asserted)
+    saturation.run()
+    return set(saturation), []
+
+
 ENGINES: dict[Engine, Callable[[set[Triple], Progress, _IriInterner], tuple[set[Triple], list[str]]]] = {
+    Engine.rules: closure_rules,
     Engine.reasonable: closure_reasonable,
     Engine.owlrl: closure_owlrl,
 }
@@ -482,24 +508,137 @@ class Closure:
     inferred: set[Triple]
     inconsistencies: list[Inconsistency]
     engine_messages: list[str]
+    # The engine that computed it: reasonable where the rules engine could not (see :func:`infer`).
+    engine: Engine = DEFAULT_ENGINE
 
 
 def infer(asserted: set[Triple], engine: Engine = DEFAULT_ENGINE, progress: Progress = _quiet) -> Closure:
     """What the OWL 2 RL closure of ``asserted`` adds that is worth keeping, and whether it is consistent."""
+    from .forward import Unsupported
+
+    engine = Engine(engine)
     intern = _IriInterner()
     asserted = {intern.triple(t) for t in asserted}
-    full, messages = ENGINES[Engine(engine)](asserted, progress, intern)
-    return Closure(kept(full, asserted), inconsistencies(full, asserted), messages)
+    try:
+        full, messages = ENGINES[engine](asserted, progress, intern)
+    except Unsupported as exc:
+        progress(f"  rules: {exc}; reasonable computes the closure instead")
+        engine = Engine.reasonable
+        full, messages = closure_reasonable(asserted, progress, intern)
+    return Closure(kept(full, asserted), inconsistencies(full, asserted), messages, engine)
+
+
+# Axioms compile_rules reads (by predicate, and rdf:type with these objects), fetched from the
+# store by pattern so the rules exist before the data streams through them.
+_RULE_AXIOM_PREDICATES = tuple(
+    URIRef(x)
+    for x in (
+        RDFS + "domain",
+        RDFS + "range",
+        RDFS + "subPropertyOf",
+        RDFS + "subClassOf",
+        OWL + "equivalentProperty",
+        OWL + "equivalentClass",
+        OWL + "inverseOf",
+        OWL + "propertyChainAxiom",
+        OWL + "hasValue",
+        OWL + "onProperty",
+        RDF + "first",
+        RDF + "rest",
+    )
+)
+_RULE_AXIOM_TYPES = tuple(URIRef(OWL + t) for t in ("TransitiveProperty", "SymmetricProperty", "FunctionalProperty"))
+
+
+def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, int]:
+    """The ``rules`` engine on the store's asserted graphs, without converting them to rdflib terms.
+
+    Returns the closure (as :func:`infer` would) and the number of distinct asserted
+    triples. Raises :class:`ksgraph.forward.Unsupported` where the compiled rules would
+    be incomplete.
+    """
+    from .explain import compile_rules
+    from .forward import Saturation, Unsupported, compile_for, unsupported
+
+    graphs = list(dataset(store, inferred=False))
+    axioms: set[Triple] = set()
+    for g in graphs:
+        for p in _RULE_AXIOM_PREDICATES:
+            axioms.update(_triples(store.quads_for_pattern(None, to_ox(p), None, g)))
+        for c in _RULE_AXIOM_TYPES:
+            axioms.update(_triples(store.quads_for_pattern(None, to_ox(_TYPE), to_ox(c), g)))
+    rules = compile_for(compile_rules(axioms), to_ox)
+    saturation = Saturation(rules, ox.NamedNode)
+    for g in graphs:
+        quads = store.quads_for_pattern(None, None, None, g)
+        saturation.add_asserted((q.subject, q.predicate, q.object) for q in quads)
+    asserted = saturation.size
+    # Checked on the index: every triple of an OWL predicate, and each distinct rdf:type object.
+    owl_triples = [
+        (s.value, p.value, o.value, isinstance(s, ox.NamedNode))
+        for p in list(saturation.fwd)
+        if p.value.startswith(OWL)
+        for s, p_, o in saturation.triples(p)
+    ]
+    type_node = to_ox(_TYPE)
+    classes = {o for objects in saturation.fwd.get(type_node, {}).values() for o in objects}
+    owl_triples += [("", _TYPE, o.value, False) for o in classes if isinstance(o, ox.NamedNode)]
+    problems = unsupported(owl_triples)
+    if problems:
+        raise Unsupported("axioms outside the compiled rules: " + ", ".join(problems))
+    progress(f"  rules: {len(rules)} rules compiled from the ontology's axioms; saturating {asserted} triples")
+    saturation.run()
+    progress(f"  rules: {len(saturation.derived)} triples derived, converting what is kept")
+    inferred = {t for t in map(_to_rdflib_triple, saturation.derived) if not is_noise(*t)}
+    # The consistency rules read only the axioms below and the types of the classes they name.
+    axiom_predicates = (_DISJOINT_WITH, _DIFFERENT_FROM, _FIRST, _REST, _MEMBERS, _DISTINCT_MEMBERS)
+    consistency_axioms = {t for p in axiom_predicates for t in map(_to_rdflib_triple, saturation.triples(to_ox(p)))}
+    for kind in (_ALL_DISJOINT_CLASSES, _ALL_DIFFERENT):
+        node = to_ox(kind)
+        consistency_axioms |= {
+            (to_rdflib(s), _TYPE, kind) for s, objects in saturation.fwd.get(type_node, {}).items() if node in objects
+        }
+    named = {to_ox(t) for s, p, o in consistency_axioms if p in (_DISJOINT_WITH, _FIRST) for t in (s, o)}
+    named.add(to_ox(_NOTHING))
+    typed = {
+        (to_rdflib(s), _TYPE, to_rdflib(o))
+        for s, objects in saturation.fwd.get(type_node, {}).items()
+        for o in objects & named
+    }
+    problems_found = inconsistencies(typed | consistency_axioms, consistency_axioms)
+    return Closure(inferred, problems_found, [], Engine.rules), asserted
+
+
+def _triples(quads: Iterable[ox.Quad]) -> Iterator[Triple]:
+    for q in quads:
+        yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+
+
+def _to_rdflib_triple(t: tuple[object, object, object]) -> Triple:
+    return to_rdflib(t[0]), to_rdflib(t[1]), to_rdflib(t[2])  # type: ignore[arg-type]
 
 
 def materialise(store: ox.Store, engine: Engine | str = DEFAULT_ENGINE, progress: Progress = _quiet) -> ReasonReport:
     """Recompute the inferred graph from the asserted graphs (which are not touched). Idempotent."""
+    from .forward import Unsupported
+
     engine = Engine(engine)
     started = time.perf_counter()
-    asserted = asserted_triples(store)
-    hint = " (owlrl: about a second per thousand triples)" if engine is Engine.owlrl and len(asserted) > 20_000 else ""
-    progress(f"  {engine.value}: OWL 2 RL closure of {len(asserted)} asserted triples{hint}")
-    result = infer(asserted, engine, progress)
+    result: Closure | None = None
+    if engine is Engine.rules:
+        try:
+            result, asserted_count = infer_store(store, progress)
+        except Unsupported as exc:
+            progress(f"  rules: {exc}; reasonable computes the closure instead")
+            engine = Engine.reasonable
+    if result is None:
+        asserted = asserted_triples(store)
+        asserted_count = len(asserted)
+        slow = engine is Engine.owlrl and asserted_count > 20_000
+        hint = " (owlrl: about a second per thousand triples)" if slow else ""
+        progress(f"  {engine.value}: OWL 2 RL closure of {asserted_count} asserted triples{hint}")
+        result = infer(asserted, engine, progress)
+        del asserted
     graph = ox.NamedNode(INFERRED_GRAPH)
     store.remove_graph(graph)
     # Sorted so the store's content does not depend on set iteration order.
@@ -511,8 +650,8 @@ def materialise(store: ox.Store, engine: Engine | str = DEFAULT_ENGINE, progress
         progress(f"  {engine.value} reports: {message}")
     return ReasonReport(
         inferred=len(result.inferred),
-        engine=engine.value,
-        asserted=len(asserted),
+        engine=result.engine.value,
+        asserted=asserted_count,
         seconds=time.perf_counter() - started,
         inconsistencies=tuple(result.inconsistencies),
         engine_messages=tuple(result.engine_messages),

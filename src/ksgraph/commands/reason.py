@@ -20,7 +20,9 @@ def reason(
     engine: Annotated[
         Engine,
         typer.Option(
-            "--engine", help="OWL 2 RL engine: reasonable (10-60x faster) or owlrl; both give the same graph."
+            "--engine",
+            help="OWL 2 RL engine: rules (the ontology's rules compiled; falls back to reasonable where they do not"
+            " cover the axioms), reasonable or owlrl (slow, the reference); all give the same graph.",
         ),
     ] = DEFAULT_ENGINE,
     store: StoreOption = None,
