@@ -331,7 +331,7 @@ def markdown(suite: dict[str, Any]) -> str:
         "store just built. The import validates the nodes it touches against the whole store, then re-runs reasoning "
         "over the whole graph and commits; its stderr marks where validation starts and ends. Ratio: that validation "
         "÷ the full `ksgraph validate` above (both wall seconds, both loading the store's data). Where the import is "
-        '"stopped before reasoning" (1M, for the time budget; `bench/run.py --whole-import` lets it finish) it was '
+        '"stopped before reasoning" (`bench/run.py --import-until-validated`) it was '
         "killed once validation had passed — what it skipped is the reason stage's full closure again and the commit, "
         "and a killed import leaves the store as it was.",
         "",
