@@ -1,4 +1,9 @@
-"""FastAPI dependencies: the endpoint and settings the app factory put on ``app.state``."""
+"""FastAPI dependencies: the endpoint and settings the app factory put on ``app.state``.
+
+``async`` although they never wait: FastAPI runs a plain ``def`` dependency in its thread
+pool, two thread hand-offs per request for two attribute reads (measured with py-spy:
+about a tenth of the server's time per small query).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ from .engine import Endpoint
 from .settings import ServerSettings
 
 
-def get_endpoint(request: Request) -> Endpoint:
+async def get_endpoint(request: Request) -> Endpoint:
     return request.app.state.endpoint
 
 
-def get_settings(request: Request) -> ServerSettings:
+async def get_settings(request: Request) -> ServerSettings:
     return request.app.state.settings
