@@ -33,7 +33,7 @@ from .load import LoadError, ParsedFile, parse_files, rdf_files
 from .namespaces import DATA_GRAPH_BASE, KS, ORG, TIME
 from .provenance import record
 from .store import GraphStore, StoreMissing
-from .validate import Report, data_from_store, validate
+from .validate import Report, data_from_store, data_view, validate
 
 Progress = Callable[[str], None]
 
@@ -120,7 +120,8 @@ def import_files(
         added = [q for f in files for q in f.quads]
         copy.extend(added)
         progress(f"validating {len(added)} new triples ({'full' if full else 'targeted'})")
-        data = data_from_store(copy)
+        # Targeted validation reads only around the focus nodes: from the store, not a copy of it.
+        data = data_from_store(copy) if full else data_view(copy)
         focus = None if full else touched_nodes(data, changed_triples(added + removed))
         report = validate(data, settings, focus=focus)
         if not report.conforms:

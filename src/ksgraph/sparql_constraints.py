@@ -19,6 +19,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import pyoxigraph as ox
 import rdflib
@@ -37,6 +38,12 @@ class Constraint:
     prefixes: str
     messages: tuple[Literal, ...]
     severity: Node
+
+
+class Queryable(Protocol):
+    """What constraints are evaluated against: a store, or graphs of one (:class:`ksgraph.storeview.GraphUnion`)."""
+
+    def query(self, query: str) -> Iterable[ox.QuerySolution]: ...
 
 
 def _prefixes(shapes: rdflib.Graph, constraint: Node) -> str:
@@ -93,7 +100,7 @@ def prebound(select: str, focus: Iterable[URIRef]) -> str:
     return f"{select[: match.end()]} VALUES ?this {{ {values} }} {select[match.end() :]}"
 
 
-def evaluate(constraint: Constraint, focus: set[Node], store: ox.Store, report: rdflib.Graph) -> int | None:
+def evaluate(constraint: Constraint, focus: set[Node], store: Queryable, report: rdflib.Graph) -> int | None:
     """Add the constraint's results for ``focus`` to ``report``; None if pySHACL must do it instead."""
     if any(isinstance(node, BNode) or not isinstance(node, URIRef) for node in focus):
         return None

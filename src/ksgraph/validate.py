@@ -35,7 +35,8 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from .config import Settings
 from .load import ParsedFile, parse_files, rdf_files
 from .namespaces import DATA_GRAPH_BASE, DCTERMS, SH
-from .sparql_constraints import bulk_constraints, evaluate, to_store
+from .sparql_constraints import Queryable, bulk_constraints, evaluate, to_store
+from .storeview import StoreView, rdflib_term
 
 INFERENCE_MODE = "none"
 KSH = rdflib.Namespace("https://w3id.org/ksgraph/shapes#")
@@ -155,6 +156,15 @@ def data_from_store(store: ox.Store) -> rdflib.Graph:
     return _graph_from_triples(triples)
 
 
+def data_view(store: ox.Store) -> rdflib.Graph:
+    """The same data as :func:`data_from_store`, read from the store as it is asked for, not copied.
+
+    For targeted validation, which reads little of the data: a full validation reads all of
+    it and is faster from the copy. The store must not change while the view is used.
+    """
+    return PreparedQueryGraph(store=StoreView(store))
+
+
 def _graph_from(files: Iterable[ParsedFile]) -> rdflib.Graph:
     return _graph_from_triples(ox.Triple(q.subject, q.predicate, q.object) for f in files for q in f.quads)
 
@@ -168,27 +178,11 @@ def _graph_from_triples(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         found = terms.get(t)
         if found is None:
-            found = terms[t] = _rdflib_term(t)
+            found = terms[t] = rdflib_term(t)
         return found
 
     graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)  # type: ignore[arg-type]
     return graph
-
-
-def _rdflib_term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """As rdflib's N-Triples parser makes it: a plain literal for xsd:string, as RDF 1.1 says they are one."""
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return rdflib.BNode(t.value)
-    if t.language:
-        return Literal(t.value, lang=t.language)
-    if t.datatype.value == XSD_STRING:
-        return Literal(t.value)
-    return Literal(t.value, datatype=URIRef(t.datatype.value))
-
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 # -- validating ------------------------------------------------------------------
@@ -234,7 +228,7 @@ def validate(
         core_shapes += shapes
         bulk = bulk_constraints(shapes)
         if bulk:
-            store = to_store(data)
+            store = _queryable(data)
             for constraint in bulk:
                 if evaluate(constraint, targets(shapes, constraint.shape, data), store, extra) is not None:
                     core_shapes.remove((constraint.shape, SHACL.sparql, constraint.node))
@@ -250,6 +244,13 @@ def validate(
     seconds = time.perf_counter() - started
     results = _results(report_graph, shapes, data)
     return Report(results, report_graph, triples, seconds, None if focus is None else focus_count, rules(shapes))
+
+
+def _queryable(data: rdflib.Graph) -> Queryable:
+    """The data for SPARQL constraints evaluated in pyoxigraph: a view's own store, else a copy."""
+    if isinstance(data.store, StoreView):
+        return data.store.sparql()
+    return to_store(data)
 
 
 def _merge(report: rdflib.Graph, extra: rdflib.Graph) -> None:
@@ -286,14 +287,31 @@ def _focused(shapes: rdflib.Graph, data: rdflib.Graph, focus: set[URIRef]) -> tu
     focused = rdflib.Graph()
     focused += shapes
     kept: set[Node] = set()
+    types = {node: set(data.objects(node, RDF.type)) for node in focus}
     for shape in {s for prop in TARGETS for s in shapes.subjects(prop, None)}:
-        mine = targets(shapes, shape, data) & focus
+        mine = _targets_among(shapes, shape, data, types)
         for prop in TARGETS:
             focused.remove((shape, prop, None))
         for node in mine:
             focused.add((shape, SHACL.targetNode, node))
         kept |= mine
     return focused, len(kept)
+
+
+def _targets_among(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph, types: dict[URIRef, set[Node]]) -> set[Node]:
+    """``targets(shapes, shape, data)`` among the focus nodes (``types``: each one's classes).
+
+    Asks about the focus nodes only: enumerating every instance of a class reads a large part of the data.
+    """
+    found: set[Node] = {n for n in shapes.objects(shape, SHACL.targetNode) if n in types}
+    for cls in shapes.objects(shape, SHACL.targetClass):
+        classes = set(data.transitive_subjects(RDFS.subClassOf, cls))
+        found.update(n for n, mine in types.items() if not mine.isdisjoint(classes))
+    for prop in shapes.objects(shape, SHACL.targetSubjectsOf):
+        found.update(n for n in types if (n, prop, None) in data)
+    for prop in shapes.objects(shape, SHACL.targetObjectsOf):
+        found.update(n for n in types if (None, prop, n) in data)
+    return found
 
 
 def rules(shapes: rdflib.Graph) -> dict[str, str]:

@@ -23,7 +23,7 @@ from ..load import check_xml_entities
 from ..namespaces import DATA_GRAPH_BASE, INFERRED_GRAPH, PREFIXES
 from ..reason import materialise
 from ..store import GraphStore, StoreError
-from ..validate import data_from_store, validate
+from ..validate import data_view, validate
 from .errors import ProtocolError, bad_request
 from .guard import Limits, check_update, with_using
 
@@ -67,7 +67,7 @@ def check_published(store: ox.Store, changed: Iterable[ox.Quad], paths: Settings
         raise ProtocolError(
             403, f"<{INFERRED_GRAPH}> is computed by the reasoner and cannot be written; write asserted graphs only"
         )
-    data = data_from_store(store)
+    data = data_view(store)
     report = validate(data, paths, focus=touched_nodes(data, changed_terms(changed)))
     if not report.conforms:
         lines = [f"{v.rule} {v.focus}: {v.message_en}" for v in report.violations[:MAX_REPORTED]]

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..importer import changed_triples, touched_nodes
 from ..namespaces import DCTERMS, KS, ORG, SKOS, TIME
-from ..validate import Result, data_from_store, validate
+from ..validate import Result, data_view, validate
 from .reader import TabularFile
 from .rules import CellViolation
 
@@ -30,7 +30,7 @@ def shacl_violations(
     A result that no cell of the file touches is about data the file does not
     mention: it is counted, not charged to the steward.
     """
-    data = data_from_store(store)
+    data = data_view(store)
     focus = touched_nodes(data, changed_triples([*parsed.quads, *removed]))
     report = validate(data, settings, focus=focus)
     located: list[CellViolation] = []
