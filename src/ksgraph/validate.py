@@ -32,6 +32,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from . import shacl_workers
 from .config import Settings
 from .load import ParsedFile, parse_files, rdf_files
 from .namespaces import DATA_GRAPH_BASE, DCTERMS, SH
@@ -195,8 +196,14 @@ def validate(
     focus: Iterable[str] | None = None,
     shapes: rdflib.Graph | None = None,
     ontology: rdflib.Graph | None = None,
+    processes: int | None = None,
+    parallel_from: int | None = None,
 ) -> Report:
     """Validate ``data`` (plus the ontology) against the shapes.
+
+    pySHACL's share runs in ``processes`` processes (default: ``KSGRAPH_VALIDATE_WORKERS``
+    or the usable cores) once ``data`` has ``parallel_from`` triples; see
+    :mod:`ksgraph.shacl_workers`.
 
     ``focus`` restricts validation to these IRIs (the nodes an import touched and
     their neighbourhood, see :mod:`ksgraph.importer`); the data graph stays whole,
@@ -232,14 +239,24 @@ def validate(
             for constraint in bulk:
                 if evaluate(constraint, targets(shapes, constraint.shape, data), store, extra) is not None:
                     core_shapes.remove((constraint.shape, SHACL.sparql, constraint.node))
-        _, report_graph, _ = pyshacl.validate(
-            data,
-            shacl_graph=core_shapes,
-            inference=INFERENCE_MODE,
-            inplace=True,
-            allow_warnings=True,
-            allow_infos=True,
-        )
+
+        def run_pyshacl(share: rdflib.Graph) -> rdflib.Graph:
+            _, report, _ = pyshacl.validate(
+                data,
+                shacl_graph=share,
+                inference=INFERENCE_MODE,
+                inplace=True,
+                allow_warnings=True,
+                allow_infos=True,
+            )
+            return report
+
+        def weight(shape: Node) -> int:
+            return len(targets(core_shapes, shape, data))
+
+        # A focused validation checks a few nodes: not worth a fork, and a store view must not cross one.
+        share_among = 1 if focus is not None else processes
+        report_graph = shacl_workers.run(run_pyshacl, data, core_shapes, weight, share_among, parallel_from)
         _merge(report_graph, extra)
     seconds = time.perf_counter() - started
     results = _results(report_graph, shapes, data)
