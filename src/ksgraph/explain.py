@@ -48,7 +48,7 @@ def _owl(local: str) -> URIRef:
     return URIRef(OWL + local)
 
 
-def _is_var(term: object) -> bool:
+def is_var(term: object) -> bool:
     return isinstance(term, str) and not isinstance(term, Node)
 
 
@@ -228,7 +228,7 @@ class Prover:
                 continue
             for bound, premises in self._solve(goal, list(rule.body), env, ()):
                 head = _instantiate(rule.head, bound)
-                if any(_is_var(t) for t in head) or isinstance(head[0], Literal):
+                if any(is_var(t) for t in head) or isinstance(head[0], Literal):
                     continue
                 triple: Triple = head  # type: ignore[assignment]
                 depth = 1 + max(d.depth for d in premises)
@@ -248,10 +248,10 @@ class Prover:
             yield env, premises
             return
         # Most-bound atom first, so subgoals stay narrow (a chain is walked from its bound end).
-        atom = max(atoms, key=lambda a: sum(not _is_var(_bind(t, env)) for t in (a[0], a[2])))
+        atom = max(atoms, key=lambda a: sum(not is_var(_bind(t, env)) for t in (a[0], a[2])))
         rest = [a for a in atoms if a is not atom]
         s, p, o = (_bind(t, env) for t in atom)
-        sub: Pattern = (None if _is_var(s) else s, p, None if _is_var(o) else o)  # type: ignore[assignment]
+        sub: Pattern = (None if is_var(s) else s, p, None if is_var(o) else o)  # type: ignore[assignment]
         table = self._table(sub)
         self._readers[sub].add(goal)
         for triple, derivation in list(table.items()):
@@ -271,7 +271,7 @@ class Prover:
 
 
 def _bind(term: Term, env: dict[str, Node]) -> Term:
-    return env.get(term, term) if _is_var(term) else term  # type: ignore[arg-type]
+    return env.get(term, term) if is_var(term) else term  # type: ignore[arg-type]
 
 
 def _instantiate(atom: Atom, env: dict[str, Node]) -> Atom:
@@ -286,7 +286,7 @@ def _unify(atom: Atom, target: tuple[Node | None, Node, Node | None], env: dict[
     for term, value in ((atom[0], target[0]), (atom[2], target[2])):
         if value is None:
             continue
-        if _is_var(term):
+        if is_var(term):
             if term in out and out[term] != value:
                 return None
             out[term] = value

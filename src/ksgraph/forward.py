@@ -26,6 +26,10 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
+from rdflib.term import Node
+
+from .explain import Rule
+from .explain import is_var as is_rule_var
 from .namespaces import OWL, RDF, RDFS
 
 Term = Hashable
@@ -235,25 +239,17 @@ def _match(atom: Atom, s: Term, o: Term, env: dict[str, Term]) -> dict[str, Term
     return out
 
 
-def compile_for(rules: Iterable[object], convert: Callable[[object], Term]) -> list[CompiledRule]:
-    """:class:`CompiledRule` from :class:`ksgraph.explain.Rule`, constants converted with ``convert``."""
-    out = []
-    for rule in rules:
+def compile_for(rules: Iterable[Rule], convert: Callable[[Node], Term]) -> list[CompiledRule]:
+    """:class:`CompiledRule` from :func:`ksgraph.explain.compile_rules`' rules, constants converted with ``convert``."""
 
-        def term(t: object) -> Term:
-            return t if _is_var_rdflib(t) else convert(t)
+    def term(t: object) -> Term:
+        return t if is_rule_var(t) else convert(t)  # type: ignore[arg-type]
 
-        out.append(
-            CompiledRule(
-                rule.name,  # type: ignore[attr-defined]
-                tuple(term(t) for t in rule.head),  # type: ignore[attr-defined]
-                tuple(tuple(term(t) for t in atom) for atom in rule.body),  # type: ignore[attr-defined]
-            )
+    return [
+        CompiledRule(
+            rule.name,
+            tuple(term(t) for t in rule.head),  # type: ignore[arg-type]
+            tuple(tuple(term(t) for t in atom) for atom in rule.body),  # type: ignore[misc]
         )
-    return out
-
-
-def _is_var_rdflib(term: object) -> bool:
-    from rdflib.term import Node
-
-    return isinstance(term, str) and not isinstance(term, Node)
+        for rule in rules
+    ]

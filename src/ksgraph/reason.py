@@ -149,11 +149,7 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def asserted_triples(store: ox.Store) -> set[Triple]:
     """The union of the asserted graphs (ontology and data), as rdflib terms."""
-    return {
-        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-        for g in dataset(store, inferred=False)
-        for q in store.quads_for_pattern(None, None, None, g)
-    }
+    return {t for g in dataset(store, inferred=False) for t in _triples(store.quads_for_pattern(None, None, None, g))}
 
 
 # -- what is kept -----------------------------------------------------------
@@ -522,10 +518,15 @@ def infer(asserted: set[Triple], engine: Engine = DEFAULT_ENGINE, progress: Prog
     try:
         full, messages = ENGINES[engine](asserted, progress, intern)
     except Unsupported as exc:
-        progress(f"  rules: {exc}; reasonable computes the closure instead")
-        engine = Engine.reasonable
-        full, messages = closure_reasonable(asserted, progress, intern)
+        engine = _fall_back(exc, progress)
+        full, messages = ENGINES[engine](asserted, progress, intern)
     return Closure(kept(full, asserted), inconsistencies(full, asserted), messages, engine)
+
+
+def _fall_back(why: Exception, progress: Progress) -> Engine:
+    """The engine that runs where the rules engine cannot, said on ``progress``."""
+    progress(f"  rules: {why}; reasonable computes the closure instead")
+    return Engine.reasonable
 
 
 # Axioms compile_rules reads (by predicate, and rdf:type with these objects), fetched from the
@@ -610,8 +611,7 @@ def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, 
 
 
 def _triples(quads: Iterable[ox.Quad]) -> Iterator[Triple]:
-    for q in quads:
-        yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+    return (_to_rdflib_triple((q.subject, q.predicate, q.object)) for q in quads)
 
 
 def _to_rdflib_triple(t: tuple[object, object, object]) -> Triple:
@@ -629,8 +629,7 @@ def materialise(store: ox.Store, engine: Engine | str = DEFAULT_ENGINE, progress
         try:
             result, asserted_count = infer_store(store, progress)
         except Unsupported as exc:
-            progress(f"  rules: {exc}; reasonable computes the closure instead")
-            engine = Engine.reasonable
+            engine = _fall_back(exc, progress)
     if result is None:
         asserted = asserted_triples(store)
         asserted_count = len(asserted)
