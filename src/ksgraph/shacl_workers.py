@@ -19,7 +19,7 @@ import gc
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 
 import rdflib
 from rdflib.term import Node
@@ -53,12 +53,14 @@ def workers() -> int:
 def split(shapes: rdflib.Graph, weight: Callable[[Node], int], parts: int) -> list[rdflib.Graph]:
     """``parts`` copies of ``shapes``; in each, only its share of the targeted shapes keeps its targets."""
     targeted = sorted({s for prop in TARGETS for s in shapes.subjects(prop, None)}, key=str)
+    # Each weight once: it counts a shape's focus nodes in the data.
+    weights = {shape: max(1, weight(shape)) for shape in targeted}
     loads = [0] * parts
     owner: dict[Node, int] = {}
-    for shape in sorted(targeted, key=lambda s: -weight(s)):
+    for shape in sorted(targeted, key=lambda s: -weights[s]):
         k = loads.index(min(loads))
         owner[shape] = k
-        loads[k] += max(1, weight(shape))
+        loads[k] += weights[shape]
     out = []
     for k in range(parts):
         part = rdflib.Graph()
@@ -87,7 +89,7 @@ def run(
     global _JOB
     processes = workers() if processes is None else processes
     parallel_from = PARALLEL_FROM if parallel_from is None else parallel_from
-    if processes < 2 or len(data) < parallel_from or "fork" not in _start_methods():
+    if processes < 2 or len(data) < parallel_from or "fork" not in get_all_start_methods():
         return runner(shapes)
     shares = split(shapes, weight, processes)
     _JOB = (runner, shares)
@@ -105,12 +107,6 @@ def run(
     for triples in others:
         _merge(report, triples)
     return report
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
 
 
 def _work(k: int) -> list[Triple]:

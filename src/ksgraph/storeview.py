@@ -27,6 +27,7 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .namespaces import DATA_GRAPH_BASE, ONTOLOGY_GRAPH
+from .reason import to_ox, to_rdflib
 
 Triple = tuple[Node, Node, Node]
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -99,8 +100,6 @@ class StoreView(Memory):
         The ontology added to the view is the store's ontology graph when they hold the same
         triples (as after ``ksgraph build``); otherwise it is copied, with the data, into memory.
         """
-        from .reason import to_ox
-
         added = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for (s, p, o), _ in super().triples((None, None, None), None)]
         if not added:
             return GraphUnion(self.store, self.graphs)
@@ -190,15 +189,9 @@ class StoreView(Memory):
 
 def rdflib_term(t: OxTerm) -> Node:
     """As rdflib's N-Triples parser makes it: a plain literal for xsd:string, as RDF 1.1 says they are one."""
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if t.language:
-        return Literal(t.value, lang=t.language)
-    if t.datatype.value == XSD_STRING:
+    if isinstance(t, ox.Literal) and not t.language and t.datatype.value == XSD_STRING:
         return Literal(t.value)
-    return Literal(t.value, datatype=URIRef(t.datatype.value))
+    return to_rdflib(t)
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -35,9 +35,9 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from . import shacl_workers
 from .config import Settings
 from .load import ParsedFile, parse_files, rdf_files
-from .namespaces import DATA_GRAPH_BASE, DCTERMS, SH
+from .namespaces import DCTERMS, SH
 from .sparql_constraints import Queryable, bulk_constraints, evaluate, to_store
-from .storeview import StoreView, rdflib_term
+from .storeview import StoreView, data_graph_names, rdflib_term
 
 INFERENCE_MODE = "none"
 KSH = rdflib.Namespace("https://w3id.org/ksgraph/shapes#")
@@ -150,8 +150,7 @@ def data_from_store(store: ox.Store) -> rdflib.Graph:
     """The store's asserted data graphs (not the ontology, inferences or provenance)."""
     triples = (
         ox.Triple(q.subject, q.predicate, q.object)
-        for g in store.named_graphs()
-        if isinstance(g, ox.NamedNode) and g.value.startswith(DATA_GRAPH_BASE)
+        for g in data_graph_names(store)
         for q in store.quads_for_pattern(None, None, None, g)
     )
     return _graph_from_triples(triples)
@@ -282,7 +281,7 @@ def _merge(report: rdflib.Graph, extra: rdflib.Graph) -> None:
         report.set((node, SHACL.conforms, Literal(False)))
 
 
-TARGETS = (SHACL.targetClass, SHACL.targetSubjectsOf, SHACL.targetObjectsOf, SHACL.targetNode)
+TARGETS = shacl_workers.TARGETS
 
 
 def targets(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph) -> set[Node]:
