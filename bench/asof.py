@@ -3,7 +3,7 @@
 For one store (built from the checkout, optionally with synthetic data added) and a few
 dates, it times:
 
-* ``snapshot``  — ksgraph.asof.snapshot(store, date): read the time facts, evaluate them,
+* ``snapshot``  — ksgraph.temporal.asof.snapshot(store, date): read the time facts, evaluate them,
   copy the valid part of the dataset into an in-memory store;
 * ``plain``     — a question over the snapshot (the unchanged query);
 * ``rewritten`` — the same question over the whole store with the validity conditions
@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ksgraph.asof import snapshot
-from ksgraph.build import build
-from ksgraph.config import Settings, project_root
-from ksgraph.query import run
-from ksgraph.store import GraphStore
+from ksgraph.changes.build import build
+from ksgraph.core.settings import Settings, project_root
+from ksgraph.sparql.query import run
+from ksgraph.store.versions import GraphStore
+from ksgraph.temporal.asof import snapshot
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

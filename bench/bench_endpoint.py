@@ -38,12 +38,12 @@ from pathlib import Path
 
 import httpx
 
-from ksgraph.config import Settings, load_settings, project_root
-from ksgraph.namespaces import PREFIXES
-from ksgraph.query import NamedQuery, named_queries, to_term
-from ksgraph.serve.launch import free_port, running_server
-from ksgraph.serve.scan import tokens
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings, load_settings, project_root
+from ksgraph.core.vocab import PREFIXES
+from ksgraph.http.launch import free_port, running_server
+from ksgraph.sparql.query import NamedQuery, named_queries, to_term
+from ksgraph.sparql.scan import tokens
+from ksgraph.store.versions import GraphStore
 
 ROOT = project_root()
 BIN = Path(sys.executable).parent

@@ -1,6 +1,6 @@
 """Reasoning time: owlrl against reasonable (+ prp-spo2), on the real graph and on synthetic graphs.
 
-Each measurement runs :func:`ksgraph.reason.infer` — the whole closure, the noise filter
+Each measurement runs :func:`ksgraph.reasoning.reason.infer` — the whole closure, the noise filter
 and the consistency checks, as ``ksgraph reason`` does — in a child process, so a
 run that exceeds ``--cap`` seconds is killed and reported as "> cap" instead of
 hanging the benchmark. Synthetic graphs are the real ontology and data plus
@@ -32,9 +32,9 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
-from ksgraph.build import source_files  # noqa: E402
-from ksgraph.config import load_settings  # noqa: E402
-from ksgraph.reason import Engine, Triple, infer, to_rdflib  # noqa: E402
+from ksgraph.changes.build import source_files  # noqa: E402
+from ksgraph.core.settings import load_settings  # noqa: E402
+from ksgraph.reasoning.reason import Engine, Triple, infer, to_rdflib  # noqa: E402
 
 
 @dataclass
@@ -118,7 +118,7 @@ def report_markdown(results: list[Measurement], cap: float, load: list[float] | 
         "",
         f"`bench/bench_reason.py`, {platform.python_implementation()} {platform.python_version()} on "
         f"{platform.machine()} with {mp.cpu_count()} cores; cap {cap:.0f} s per closure. Time is the whole of "
-        "`ksgraph.reason.infer` (closure, noise filter, consistency checks), without loading." + shared,
+        "`ksgraph.reasoning.reason.infer` (closure, noise filter, consistency checks), without loading." + shared,
         "Timings on a shared machine vary by up to 2x between runs; the ratios between engines are what to read.",
         "",
         "| graph | asserted triples | engine | seconds | inferred triples | same inferred graph as the other engine |",

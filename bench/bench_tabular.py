@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from ksgraph.build import build
-from ksgraph.config import load_settings
-from ksgraph.store import GraphStore
+from ksgraph.changes.build import build
+from ksgraph.core.settings import load_settings
+from ksgraph.store.versions import GraphStore
 from ksgraph.tabular import read
 from ksgraph.tabular.importing import import_table
 from ksgraph.tabular.sheets import SheetContent, write_xlsx

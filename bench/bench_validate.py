@@ -24,9 +24,16 @@ import pyshacl
 import rdflib
 from rdflib.term import URIRef
 
-from ksgraph.config import Settings, project_root
-from ksgraph.importer import touched_nodes
-from ksgraph.validate import PreparedQueryGraph, Severity, data_from_files, load_ontology, load_shapes, validate
+from ksgraph.changes.imports import touched_nodes
+from ksgraph.core.settings import Settings, project_root
+from ksgraph.validation.validate import (
+    PreparedQueryGraph,
+    Severity,
+    data_from_files,
+    load_ontology,
+    load_shapes,
+    validate,
+)
 
 ROOT = project_root()
 RESULTS = ROOT / "bench" / "results"
@@ -229,7 +236,7 @@ def markdown(rows: dict) -> str:  # type: ignore[type-arg]
         "# Validation benchmark (bench/bench_validate.py)",
         "",
         f"Machine: {rows['machine']}; pySHACL {rows['pyshacl']}. Real data: {rows['real_triples']} triples, "
-        f"{rows['real']['seconds']} s wall, {rows['real']['cpu']} s CPU (ksgraph.validate, inference none, "
+        f"{rows['real']['seconds']} s wall, {rows['real']['cpu']} s CPU (ksgraph.validation.validate, inference none, "
         f"conforms: {rows['real']['conforms']}). The machine is shared (2 cores); CPU seconds are the cost, "
         "wall seconds what a user waited at that moment.",
         "",
@@ -255,7 +262,7 @@ def markdown(rows: dict) -> str:  # type: ignore[type-arg]
     ]
     out += [
         "",
-        "## Growth with size (ksgraph.validate, full)",
+        "## Growth with size (ksgraph.validation.validate, full)",
         "",
         "| copies | triples | wall s | CPU s |",
         "|---:|---:|---:|---:|",

@@ -4,11 +4,11 @@
 # end-to-end UI test uses to drive Debian's chromium.
 #
 # The npm tree lives in build/ui (gitignored); the files the server needs are copied to
-# src/ksgraph/serve/static/vendor/ (gitignored: generated). Idempotent; needs node and npm.
+# src/ksgraph/http/static/vendor/ (gitignored: generated). Idempotent; needs node and npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=build/ui
-VENDOR=src/ksgraph/serve/static/vendor
+VENDOR=src/ksgraph/http/static/vendor
 if ! command -v npm >/dev/null 2>&1; then
   echo "build-ui: npm is not installed (apt-get install -y nodejs npm); the query UI at / will say so" >&2
   exit 1

@@ -30,6 +30,6 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
 
-if [ ! -f src/ksgraph/serve/static/vendor/yasgui.min.js ]; then
+if [ ! -f src/ksgraph/http/static/vendor/yasgui.min.js ]; then
   bash scripts/build-ui.sh || echo "setup: the query UI could not be built; / will say so" >&2
 fi

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ksgraph.build import build
-from ksgraph.config import Settings, load_settings, project_root
+from ksgraph.changes.build import build
+from ksgraph.core.settings import Settings, load_settings, project_root
 
 ROOT = project_root()
 SHARED = ROOT.parent / "shared"

@@ -1,4 +1,4 @@
-"""As-of evaluation (ksgraph.asof): answers differ before and after each dated change in the sources."""
+"""As-of evaluation (ksgraph.temporal.asof): answers differ before and after each dated change in the sources."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ import datetime as dt
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.asof import (
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import ID, XSD
+from ksgraph.sparql.query import QueryError, bind_params, named_queries, run
+from ksgraph.store.versions import GraphStore
+from ksgraph.temporal.asof import (
     Bounds,
     Lifetime,
     Validity,
@@ -18,10 +22,6 @@ from ksgraph.asof import (
     query_as_of,
     snapshot,
 )
-from ksgraph.config import Settings
-from ksgraph.namespaces import ID, XSD
-from ksgraph.query import QueryError, bind_params, named_queries, run
-from ksgraph.store import GraphStore
 
 from .conftest import run_cli
 
@@ -257,7 +257,7 @@ def test_query_cli_as_of(built_settings: Settings) -> None:
 def test_the_docstring_examples_run() -> None:
     import doctest
 
-    import ksgraph.asof
+    import ksgraph.temporal.asof
 
-    result = doctest.testmod(ksgraph.asof)
+    result = doctest.testmod(ksgraph.temporal.asof)
     assert result.attempted > 0 and result.failed == 0

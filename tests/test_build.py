@@ -10,11 +10,11 @@ import pytest
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-from ksgraph.build import build
-from ksgraph.config import Settings
-from ksgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, data_graph
-from ksgraph.reason import to_rdflib
-from ksgraph.store import GraphStore, StoreMissing, named_quads
+from ksgraph.changes.build import build
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, data_graph
+from ksgraph.reasoning.reason import to_rdflib
+from ksgraph.store.versions import GraphStore, StoreMissing, named_quads
 
 from .conftest import ROOT, run_cli
 

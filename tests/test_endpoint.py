@@ -1,6 +1,6 @@
 """The SPARQL endpoint on a real uvicorn server (127.0.0.1), read-only, with SPARQLWrapper as the client.
 
-Answers are compared with what the same query gives in-process through ksgraph.query, so a
+Answers are compared with what the same query gives in-process through ksgraph.sparql.query, so a
 format or dataset bug shows up as a difference, not as a crash.
 """
 
@@ -26,12 +26,12 @@ import pytest
 from SPARQLWrapper import CSV, JSON, N3, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import INFERRED_GRAPH, data_graph
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import INFERRED_GRAPH, data_graph
+from ksgraph.http.launch import Running, free_port, running_server
 from ksgraph.publish.push import Target, push, read_source
-from ksgraph.query import run
-from ksgraph.serve.launch import Running, free_port, running_server
-from ksgraph.store import GraphStore
+from ksgraph.sparql.query import run
+from ksgraph.store.versions import GraphStore
 
 from .publish_servers import oxigraph_server
 

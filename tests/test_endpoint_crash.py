@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.serve.launch import Running, running_server
+from ksgraph.core.settings import Settings
+from ksgraph.http.launch import Running, running_server
 
 from .test_endpoint import Listener
 

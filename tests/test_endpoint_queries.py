@@ -11,10 +11,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.asof import default_as_of, parse_as_of, query_as_of
-from ksgraph.config import Settings
-from ksgraph.query import bind_params, named_queries, run
-from ksgraph.serve.launch import Running
+from ksgraph.core.settings import Settings
+from ksgraph.http.launch import Running
+from ksgraph.sparql.query import bind_params, named_queries, run
+from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of
 
 from .test_endpoint import home, local, server  # noqa: F401  (module-scoped fixtures: one server here too)
 

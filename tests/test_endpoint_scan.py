@@ -7,11 +7,11 @@ import doctest
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.serve import scan as scan_module
-from ksgraph.serve.errors import ProtocolError
-from ksgraph.serve.guard import Limits, check_query, check_update, with_using
-from ksgraph.serve.results import negotiate
-from ksgraph.serve.scan import scan
+from ksgraph.http.errors import ProtocolError
+from ksgraph.rdfio.results import negotiate
+from ksgraph.sparql import scan as scan_module
+from ksgraph.sparql.guard import Limits, check_query, check_update, with_using
+from ksgraph.sparql.scan import scan
 
 LIMITS = Limits(max_nesting=100, allow_service=False)
 

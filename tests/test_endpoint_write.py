@@ -13,10 +13,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import INFERRED_GRAPH, data_graph
-from ksgraph.serve.launch import Running, running_server
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import INFERRED_GRAPH, data_graph
+from ksgraph.http.launch import Running, running_server
+from ksgraph.store.versions import GraphStore
 
 # Writes validate (SHACL) and reason before they answer: seconds, not milliseconds.
 CLIENT = httpx.Client(timeout=120)

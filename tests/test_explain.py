@@ -9,11 +9,20 @@ import pytest
 import rdflib
 from rdflib import URIRef
 
-from ksgraph.config import Settings
-from ksgraph.explain import Derivation, Prover, Rule, Status, compile_rules, explain, parse_term, render_text
-from ksgraph.namespaces import ID, INFERRED_GRAPH, KS, ORG, RDF, data_graph
-from ksgraph.reason import to_rdflib
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import ID, INFERRED_GRAPH, KS, ORG, RDF, data_graph
+from ksgraph.reasoning.explain import (
+    Derivation,
+    Prover,
+    Rule,
+    Status,
+    compile_rules,
+    explain,
+    parse_term,
+    render_text,
+)
+from ksgraph.reasoning.reason import to_rdflib
+from ksgraph.store.versions import GraphStore
 
 from .test_reason import PREFIXES, run_cli
 

@@ -1,6 +1,6 @@
 """Faults (issue 9): a writer killed mid-write, readers during a commit, a full disk, the restart after.
 
-The store's promise (ksgraph.store): a write publishes a whole new version or nothing; readers see
+The store's promise (ksgraph.store.versions): a write publishes a whole new version or nothing; readers see
 one version or the next, never a mix; what a killed or failed writer leaves is ignored by readers
 and removed by the next writer, so nothing ever needs repair.
 """
@@ -23,10 +23,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
-from ksgraph.serve.launch import Running, running_server
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
+from ksgraph.http.launch import Running, running_server
+from ksgraph.store.versions import GraphStore
 
 from .conftest import ROOT, run_cli
 from .test_import import PREFIXES, dump, provenance_runs
@@ -97,7 +97,7 @@ def kill_mid_write(process: subprocess.Popen[str], store: Path, delay: float) ->
 def split(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
     """A dump's inferred, provenance and other named-graph quads (the materialised default graph apart).
 
-    The default graph follows the inferred graph (ksgraph.store), so it is left to
+    The default graph follows the inferred graph (ksgraph.store.versions), so it is left to
     :func:`default_triples`: comparing it with "other" would see every reasoning as a change.
     """
     named = [line for line, quad in zip(lines, _parsed(lines), strict=True) if quad.graph_name != ox.DefaultGraph()]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ksgraph.config import project_root
+from ksgraph.core.settings import project_root
 
 from .conftest import run_cli
 

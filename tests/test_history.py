@@ -1,4 +1,4 @@
-"""Timelines (ksgraph.history, ``ksgraph history``): the events of a resource in order, as text, JSON and SVG."""
+"""Timelines (ksgraph.temporal.history, ``ksgraph history``): the events of a resource in order, as text, JSON, SVG."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.history import Entry, Timeline, timeline, timeline_svg
-from ksgraph.namespaces import ID
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import ID
+from ksgraph.store.versions import GraphStore
+from ksgraph.temporal.history import Entry, Timeline, timeline, timeline_svg
 
 from .conftest import run_cli
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
+from ksgraph.store.versions import GraphStore
 
 from .conftest import ROOT, run_cli
 

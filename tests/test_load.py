@@ -28,8 +28,8 @@ from urllib.parse import quote, urlencode
 import httpx
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.serve.launch import Running, running_server
+from ksgraph.core.settings import Settings
+from ksgraph.http.launch import Running, running_server
 
 FULL = os.environ.get("KSGRAPH_LOAD_TEST", "").strip().lower() in {"1", "true", "yes", "on"}
 CLIENTS, SECONDS, WARM_UP = (50, 60, 10) if FULL else (10, 5, 3)

@@ -22,9 +22,9 @@ import pytest
 import rdflib
 from rdflib.collection import Collection
 
-from ksgraph.serve import results
-from ksgraph.serve.launch import Running, running_server
-from ksgraph.store import GraphStore
+from ksgraph.http.launch import Running, running_server
+from ksgraph.rdfio import results
+from ksgraph.store.versions import GraphStore
 
 from .conftest import SHARED
 from .publish_servers import oxigraph_server

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.publish.app import create_publish_app
-from ksgraph.publish.config import PublishSettings
+from ksgraph.core.settings import Settings
+from ksgraph.http.linked_data import create_publish_app
+from ksgraph.http.publish_settings import PublishSettings
 
 from .publish_servers import uvicorn_server
 

@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import KS
-from ksgraph.publish.app import create_publish_app
-from ksgraph.publish.config import PublishSettings
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import KS
+from ksgraph.http.linked_data import create_publish_app
+from ksgraph.http.publish_settings import PublishSettings
 
 from .conftest import ROOT, run_cli
 
@@ -82,7 +82,7 @@ def test_docs_file_is_generated_and_up_to_date() -> None:
 
 def test_docs_are_byte_identical_across_processes() -> None:
     # rdflib's iteration order follows string hashes, which differ per process unless sorted.
-    code = "from ksgraph.publish.ontology_docs import render; from ksgraph.config import project_root; "
+    code = "from ksgraph.http.ontology_docs import render; from ksgraph.core.settings import project_root; "
     code += "import sys; sys.stdout.write(render(project_root() / 'ontology'))"
     runs = [
         subprocess.run(

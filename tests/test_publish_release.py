@@ -8,11 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import DCAT, VOID
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import DCAT, VOID
 from ksgraph.publish.release import graph_file_name, verify_release
 from ksgraph.publish.void import DATASET_IRI
-from ksgraph.store import GraphStore, graph_names, named_quads
+from ksgraph.store.versions import GraphStore, graph_names, named_quads
 
 from .conftest import ROOT, run_cli
 

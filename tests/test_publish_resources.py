@@ -11,11 +11,11 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import DCTERMS, ID, KS, ORG, RDF, RDFS, SKOS, data_graph
-from ksgraph.publish.app import create_publish_app
-from ksgraph.publish.config import PublishSettings
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import DCTERMS, ID, KS, ORG, RDF, RDFS, SKOS, data_graph
+from ksgraph.http.linked_data import create_publish_app
+from ksgraph.http.publish_settings import PublishSettings
+from ksgraph.store.versions import GraphStore
 
 from .publish_servers import uvicorn_server
 

@@ -16,16 +16,16 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import ID, KS
-from ksgraph.publish.app import create_publish_app
-from ksgraph.publish.backend import LocalBackend
-from ksgraph.publish.config import PublishSettings
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import ID, KS
+from ksgraph.http.linked_data import create_publish_app
+from ksgraph.http.publish_settings import PublishSettings
+from ksgraph.http.resources import describe
 from ksgraph.publish.facts import collect_facts
 from ksgraph.publish.push import Credentials, Target, push, read_source
-from ksgraph.publish.remote import RemoteBackend
-from ksgraph.publish.resources import describe
-from ksgraph.store import GraphStore
+from ksgraph.store.backend import LocalBackend
+from ksgraph.store.remote import RemoteBackend
+from ksgraph.store.versions import GraphStore
 
 from .conftest import run_cli
 from .publish_servers import oxigraph_server, virtuoso_server
@@ -157,7 +157,7 @@ def test_remote_backend_serves_what_the_local_store_serves(
             assert set(describe(backend, ID + path)) == set(describe(local, ID + path)), path
         remote_app = TestClient(create_publish_app(built_settings, PublishSettings(), runner=backend))
         local_app = TestClient(create_publish_app(built_settings, PublishSettings()))
-        # The History section is drawn from the local store only (ksgraph.history reads it directly);
+        # The History section is drawn from the local store only (ksgraph.temporal.history reads it directly);
         # everything else on the page is the same.
         local_page = local_app.get("/id/npo/akut-vard").text
         assert "<h2>History</h2>" in local_page

@@ -6,13 +6,13 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import DCAT, DCTERMS, OWL, RDF, VOID, XSD
-from ksgraph.publish.app import create_publish_app
-from ksgraph.publish.config import PublishSettings
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+from ksgraph.http.linked_data import create_publish_app
+from ksgraph.http.publish_settings import PublishSettings
 from ksgraph.publish.void import DATASET_IRI
-from ksgraph.stats import graph_sizes
-from ksgraph.store import GraphStore
+from ksgraph.store.stats import graph_sizes
+from ksgraph.store.versions import GraphStore
 
 DS = ox.NamedNode(DATASET_IRI)
 

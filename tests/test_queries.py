@@ -12,9 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.query import QueryError, bind_params, named_queries, rows, run
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.sparql.query import QueryError, bind_params, named_queries, rows, run
+from ksgraph.store.versions import GraphStore
 
 from .conftest import ROOT, run_cli
 

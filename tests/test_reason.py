@@ -12,11 +12,20 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import ID, INFERRED_GRAPH, KS, ORG, is_asserted_graph
-from ksgraph.query import run
-from ksgraph.reason import Engine, asserted_triples, infer, infer_store, is_noise, materialise, to_ox, to_rdflib
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import ID, INFERRED_GRAPH, KS, ORG, is_asserted_graph
+from ksgraph.reasoning.reason import (
+    Engine,
+    asserted_triples,
+    infer,
+    infer_store,
+    is_noise,
+    materialise,
+    to_ox,
+    to_rdflib,
+)
+from ksgraph.sparql.query import run
+from ksgraph.store.versions import GraphStore
 
 from .conftest import ROOT
 from .conftest import run_cli as _run_module
@@ -25,11 +34,7 @@ ENTRY_POINT = Path(sys.executable).with_name("ksgraph")
 
 
 def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
-    """The installed ``ksgraph`` command, as a user runs it.
-
-    Not ``python -m ksgraph.cli`` (conftest.run_cli): run that way, cli.py is ``__main__``
-    and the commands of ksgraph.commands register on the other, imported copy of ``app``.
-    """
+    """The installed ``ksgraph`` command (the console script), as a user runs it."""
     env = {**os.environ, **kwargs.pop("env", {})}
     if (store := kwargs.pop("store", None)) is not None:
         env["KSGRAPH_STORE"] = str(store)

@@ -7,7 +7,7 @@ workers busy), and every answer must be one the description declares, in a decla
 The routes read the raw request (the SPARQL protocol repeats parameters and names them with
 hyphens), so FastAPI's generated description lists few parameters and no error answers. The
 description fuzzed here is that document completed with what the routes really read and answer
-(src/ksgraph/serve/README.md, "Limits and errors"); a route that answers something else fails.
+(src/ksgraph/http/README.md, "Limits and errors"); a route that answers something else fails.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
-from ksgraph.config import Settings
-from ksgraph.serve.launch import Running, running_server
+from ksgraph.core.settings import Settings
+from ksgraph.http.launch import Running, running_server
 
 TIMEOUT = 1.0
 MAX_ROWS = 2000

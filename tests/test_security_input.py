@@ -3,7 +3,7 @@
 Every file given to ``ksgraph import``, ``ksgraph build`` or a Graph Store upload is parsed locally:
 a remote JSON-LD context, an ``owl:imports`` or an external XML entity pointing at a 127.0.0.1
 listener must never open a connection to it, and XML entities must never expand a small file into
-a huge one (pyoxigraph 0.5.13 expands "billion laughs" into a 3 GB literal, see ksgraph.load).
+a huge one (pyoxigraph 0.5.13 expands "billion laughs" into a 3 GB literal, see ksgraph.rdfio.load).
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.load import MAX_ENTITY_EXPANSION
-from ksgraph.namespaces import data_graph
-from ksgraph.serve.launch import Running, running_server
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import data_graph
+from ksgraph.http.launch import Running, running_server
+from ksgraph.rdfio.load import MAX_ENTITY_EXPANSION
+from ksgraph.store.versions import GraphStore
 
 from .conftest import ROOT, run_cli
 from .test_endpoint import Listener
@@ -242,7 +242,7 @@ def test_path_traversal_never_serves_a_file(server: Running, path: str) -> None:
 def test_the_traversal_targets_exist(server: Running, home: Path) -> None:
     """The markers are really in the files the paths above aim at, so their absence means something."""
     assert SECRET in (home / "secret.txt").read_text(encoding="utf-8")
-    assert "class ServerSettings" in (ROOT / "src/ksgraph/serve/settings.py").read_text(encoding="utf-8")
+    assert "class ServerSettings" in (ROOT / "src/ksgraph/http/settings.py").read_text(encoding="utf-8")
     assert raw_get(server, "/queries/npo-hosts?as_of=all")[0] == 200  # the route itself works
 
 

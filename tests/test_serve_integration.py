@@ -8,8 +8,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.serve.launch import Running, running_server
+from ksgraph.core.settings import Settings
+from ksgraph.http.launch import Running, running_server
 
 NPO = "https://w3id.org/ksgraph/id/npo/akut-vard"
 
@@ -70,7 +70,7 @@ def test_the_sparql_endpoint_takes_as_of(server: Running) -> None:
 
 
 def test_a_resource_page_shows_its_timeline(server: Running) -> None:
-    """Issue 11: the page of a group with change events draws its history (ksgraph.history)."""
+    """Issue 11: the page of a group with change events draws its history (ksgraph.temporal.history)."""
     page = httpx.get(f"{server.url}/id/rsg/norra/strukturerad-vardinformation", headers={"Accept": "text/html"})
     assert page.status_code == 200
     history = page.text.split("<h2>History</h2>", 1)

@@ -1,4 +1,4 @@
-"""Validation shared among processes (ksgraph.shacl_workers) reports exactly what one process does."""
+"""Validation shared among processes (ksgraph.validation.workers) reports exactly what one process does."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import os
 import pytest
 import rdflib
 
-from ksgraph import shacl_workers
-from ksgraph.config import Settings, project_root
-from ksgraph.validate import data_from_files, load_ontology, load_shapes, targets, validate
+from ksgraph.core.settings import Settings, project_root
+from ksgraph.validation import workers as shacl_workers
+from ksgraph.validation.validate import data_from_files, load_ontology, load_shapes, targets, validate
 
 ROOT = project_root()
 SETTINGS = Settings(store_dir=ROOT / ".unused", root=ROOT)

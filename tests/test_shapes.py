@@ -9,8 +9,8 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from ksgraph.config import Settings, project_root
-from ksgraph.validate import KSH, SHACL, load_shapes
+from ksgraph.core.settings import Settings, project_root
+from ksgraph.validation.validate import KSH, SHACL, load_shapes
 
 ROOT = project_root()
 RULES = [f"R{n}" for n in range(1, 24)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ksgraph import validate as validation
-from ksgraph.config import Settings
-from ksgraph.sparql_constraints import bulk_constraints, prebound
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.store.versions import GraphStore
+from ksgraph.validation import validate as validation
+from ksgraph.validation.sparql import bulk_constraints, prebound
 
 
 def results(report: validation.Report) -> list[tuple[object, ...]]:

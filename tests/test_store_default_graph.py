@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
-from ksgraph.query import run
-from ksgraph.store import GraphStore, in_default_graph
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
+from ksgraph.sparql.query import run
+from ksgraph.store.versions import GraphStore, in_default_graph
 
 from .conftest import run_cli
 

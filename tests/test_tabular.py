@@ -12,10 +12,10 @@ import openpyxl
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import KS, ORG, SKOS, TIME, XSD, data_graph
-from ksgraph.query import dataset
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import KS, ORG, SKOS, TIME, XSD, data_graph
+from ksgraph.sparql.query import dataset
+from ksgraph.store.versions import GraphStore
 from ksgraph.tabular import TabularError, read, templates
 from ksgraph.tabular.export import export_template, headings
 from ksgraph.tabular.names import slug

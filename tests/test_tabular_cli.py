@@ -12,10 +12,10 @@ import pyoxigraph as ox
 import pytest
 import typer
 
-from ksgraph.commands.tabular import import_tables, is_table
-from ksgraph.config import Settings
-from ksgraph.namespaces import DCTERMS, KS, PROV, PROVENANCE_GRAPH, data_graph
-from ksgraph.store import GraphStore
+from ksgraph.cli.commands.tabular import import_tables, is_table
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import DCTERMS, KS, PROV, PROVENANCE_GRAPH, data_graph
+from ksgraph.store.versions import GraphStore
 
 from .conftest import run_cli
 

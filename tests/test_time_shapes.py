@@ -179,7 +179,7 @@ def test_t4_leaves_an_open_membership_alone_whatever_other_instants_exist(
 
 
 def test_t2_reports_an_overlap_with_an_open_membership_once(ontology: list[Path]) -> None:
-    from ksgraph.sparql_constraints import bulk_constraints, evaluate, to_store
+    from ksgraph.validation.sparql import bulk_constraints, evaluate, to_store
 
     fixture = (
         GROUP

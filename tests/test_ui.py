@@ -16,11 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ksgraph.config import Settings, project_root
-from ksgraph.query import named_queries, run, term_text
-from ksgraph.serve.launch import Running, running_server
-from ksgraph.serve.ui import ui_built
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings, project_root
+from ksgraph.http.launch import Running, running_server
+from ksgraph.http.ui import ui_built
+from ksgraph.sparql.query import named_queries, run, term_text
+from ksgraph.store.versions import GraphStore
 
 ROOT = project_root()
 NODE_MODULES = ROOT / "build" / "ui" / "node_modules"

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from ksgraph.config import Settings, project_root
-from ksgraph.importer import touched_nodes
-from ksgraph.validate import Severity, data_from_files, load_ontology, load_shapes, validate
-from ksgraph.validation_output import render, source_titles
+from ksgraph.changes.imports import touched_nodes
+from ksgraph.core.settings import Settings, project_root
+from ksgraph.validation.output import render, source_titles
+from ksgraph.validation.validate import Severity, data_from_files, load_ontology, load_shapes, validate
 
 from .conftest import run_cli
 

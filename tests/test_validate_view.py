@@ -1,4 +1,4 @@
-"""Targeted validation through the store view (ksgraph.storeview) reports exactly what the copy reported.
+"""Targeted validation through the store view (ksgraph.validation.view) reports exactly what the copy reported.
 
 ``ksgraph import`` used to copy the whole store into rdflib (``data_from_store``) and back into
 pyoxigraph (``to_store``) to validate a few nodes; it now reads them from the store. Each case
@@ -16,16 +16,17 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ksgraph import importer, storeview
-from ksgraph import validate as validation
-from ksgraph.config import Settings
-from ksgraph.importer import changed_triples, import_files, touched_nodes
-from ksgraph.namespaces import DATA_GRAPH_BASE, ONTOLOGY_GRAPH, data_graph
-from ksgraph.reason import to_ox
-from ksgraph.sparql_constraints import to_store
-from ksgraph.store import GraphStore
-from ksgraph.storeview import GraphUnion, StoreView, data_graph_names
-from ksgraph.validate import Report, data_from_store, data_view, load_ontology, load_shapes, validate
+from ksgraph.changes import imports as importer
+from ksgraph.changes.imports import changed_triples, import_files, touched_nodes
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import DATA_GRAPH_BASE, ONTOLOGY_GRAPH, data_graph
+from ksgraph.reasoning.reason import to_ox
+from ksgraph.store.versions import GraphStore
+from ksgraph.validation import validate as validation
+from ksgraph.validation import view as storeview
+from ksgraph.validation.sparql import to_store
+from ksgraph.validation.validate import Report, data_from_store, data_view, load_ontology, load_shapes, validate
+from ksgraph.validation.view import GraphUnion, StoreView, data_graph_names
 
 from .conftest import ROOT
 from .test_import import LPO_WITH_RPO, LPO_WITHOUT_RPO, SECOND_HOST

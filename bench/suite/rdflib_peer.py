@@ -40,7 +40,7 @@ import httpx  # noqa: E402
 from bench_endpoint import ask, percentile  # noqa: E402
 from rdflib import Dataset  # noqa: E402
 
-from ksgraph.serve.launch import free_port  # noqa: E402
+from ksgraph.http.launch import free_port  # noqa: E402
 
 
 def say(message: str) -> None:

@@ -15,9 +15,9 @@ from typing import Any
 import pyoxigraph as ox
 from bench_endpoint import bench_text, measure
 
-from ksgraph.query import named_queries
-from ksgraph.serve.launch import free_port
-from ksgraph.store import GraphStore
+from ksgraph.http.launch import free_port
+from ksgraph.sparql.query import named_queries
+from ksgraph.store.versions import GraphStore
 
 from .procs import log, serving
 

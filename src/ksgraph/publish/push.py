@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import BASIC as SW_BASIC
 from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
 
-from ..store import GraphStore, named_quads
+from ksgraph.store.versions import GraphStore, named_quads
 
 FILE_FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS,

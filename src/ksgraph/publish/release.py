@@ -23,16 +23,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import __version__
-from ..config import Settings
-from ..export import PREFIXES_FOR_OUTPUT
-from ..namespaces import GRAPH_BASE, PREFIXES
-from ..provenance import sha256
-from ..store import GraphStore, graph_names, named_quads
-from .config import PublishSettings
-from .facts import DatasetFacts, collect_facts
-from .formats import OUTPUT_PREFIXES, compact_json_ld, json_ld_context
-from .void import Distribution, describe
+from ksgraph import __version__
+from ksgraph.changes.provenance import sha256
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import GRAPH_BASE, PREFIXES
+from ksgraph.http.publish_settings import PublishSettings
+from ksgraph.publish.facts import DatasetFacts, collect_facts
+from ksgraph.publish.void import Distribution, describe
+from ksgraph.rdfio.export import PREFIXES_FOR_OUTPUT
+from ksgraph.rdfio.formats import OUTPUT_PREFIXES, compact_json_ld, json_ld_context
+from ksgraph.store.versions import GraphStore, graph_names, named_quads
 
 RELEASE_BASE = "https://w3id.org/ksgraph/release/"
 MEDIA_TYPES = {
@@ -137,23 +137,6 @@ def _checksummed(work: Path, version: str, facts: DatasetFacts) -> dict[str, str
     lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
     (work / "SHA256SUMS").write_text(lines, encoding="utf-8")
     return dict(sorted(sums.items()))
-
-
-def write_release_cli(settings: Settings, target_dir: Path, version: str | None) -> None:
-    """``ksgraph export --release DIR``: write the release, report it, exit 2 on unusable input."""
-    from ..cli import err, fail
-    from ..store import StoreError
-
-    try:
-        release = write_release(settings, target_dir, version or __version__)
-    except (ReleaseError, StoreError) as exc:
-        raise fail(str(exc)) from None
-    err.print(
-        f"wrote release {release.version} to {release.path}: {len(release.files)} files, "
-        f"{release.facts.triples} triples in {len(release.facts.graphs)} graphs; check with "
-        f"`cd {release.path} && sha256sum -c SHA256SUMS`",
-        markup=False,
-    )
 
 
 RDF_FORMATS = {

@@ -15,12 +15,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from .. import __version__
-from ..namespaces import DCAT, DCTERMS, OWL, RDF, VOID, XSD
-from . import formats
-from .backend import SparqlRunner
-from .facts import DatasetFacts, collect_facts
-from .web import negotiate, rdf_response
+from ksgraph import __version__
+from ksgraph.core.vocab import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+from ksgraph.http.web import negotiate, rdf_response
+from ksgraph.publish.facts import DatasetFacts, collect_facts
+from ksgraph.rdfio import formats
+from ksgraph.store.backend import SparqlRunner
 
 DATASET_IRI = "https://w3id.org/ksgraph/dataset"
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -7,9 +7,9 @@
     >>> parsed.origins.locate(focus, path).where()             # doctest: +SKIP
     "lpo-norrbotten.xlsx, sheet 'groups', cell F7, column 'motsvarar'"
 
-- :func:`read` maps a file to a :class:`TabularFile` — a :class:`~ksgraph.load.ParsedFile`
+- :func:`read` maps a file to a :class:`TabularFile` — a :class:`~ksgraph.rdfio.load.ParsedFile`
   whose ``origins`` say which cell every triple and resource came from — or raises
-  :class:`TabularError` (a :class:`~ksgraph.load.LoadError`) listing every cell to fix.
+  :class:`TabularError` (a :class:`~ksgraph.rdfio.load.LoadError`) listing every cell to fix.
 - :meth:`OriginMap.locate` maps a validation result (focus node, path, value) to its cell.
 - :func:`~ksgraph.tabular.export.export_template` writes the store back to a template.
 
@@ -19,12 +19,12 @@ documents every column.
 
 from __future__ import annotations
 
-from .errors import CellProblem, TabularError
-from .origins import Origin, OriginMap
-from .reader import TabularFile, read
-from .rules import CellViolation
-from .sheets import SUFFIXES
-from .spec import Template, templates
+from ksgraph.tabular.errors import CellProblem, TabularError
+from ksgraph.tabular.origins import Origin, OriginMap
+from ksgraph.tabular.reader import TabularFile, read
+from ksgraph.tabular.rules import CellViolation
+from ksgraph.tabular.sheets import SUFFIXES
+from ksgraph.tabular.spec import Template, templates
 
 __all__ = [
     "SUFFIXES",

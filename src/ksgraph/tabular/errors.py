@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..load import LoadError
-from .origins import Origin
+from ksgraph.rdfio.load import LoadError
+from ksgraph.tabular.origins import Origin
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class CellProblem:
 class TabularError(LoadError):
     """A spreadsheet that cannot be imported as it is: every problem found, each with its cell.
 
-    A :class:`~ksgraph.load.LoadError`, so a caller that handles unusable RDF files
+    A :class:`~ksgraph.rdfio.load.LoadError`, so a caller that handles unusable RDF files
     handles unusable spreadsheets the same way (exit 2). ``line``/``column`` are the
     first problem's row and column; ``problems`` has them all.
     """

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import RDF
-from ..query import dataset
-from .names import NameIndex, id_path
-from .sheets import SheetContent, write_csv, write_xlsx
-from .spec import Column, Template, expand, templates
+from ksgraph.core.vocab import RDF
+from ksgraph.sparql.query import dataset
+from ksgraph.tabular.names import NameIndex, id_path
+from ksgraph.tabular.sheets import SheetContent, write_csv, write_xlsx
+from ksgraph.tabular.spec import Column, Template, expand, templates
 
 ALL = "all"
 

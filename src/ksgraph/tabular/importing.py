@@ -1,6 +1,6 @@
 """Importing a spreadsheet: map, validate with the store, and commit atomically — or change nothing.
 
-The order is that of :mod:`ksgraph.importer` for RDF files, inside one
+The order is that of :mod:`ksgraph.changes.imports` for RDF files, inside one
 :meth:`GraphStore.write` (which holds the writers' lock): the file is read against
 the very version it will be committed on, its graph replaces the graph of the same
 name (the file is the unit, like a ``data/*.ttl`` file), the shapes are checked on
@@ -22,13 +22,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.term import Literal, URIRef
 
-from ..config import Settings
-from ..namespaces import DATA_GRAPH_BASE, PROVENANCE_GRAPH, RDF, SKOS
-from ..provenance import record
-from ..store import GraphStore
-from .reader import TabularFile, read
-from .rules import CellViolation
-from .validation import shacl_violations
+from ksgraph.changes.provenance import record
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import DATA_GRAPH_BASE, PROVENANCE_GRAPH, RDF, SKOS
+from ksgraph.store.versions import GraphStore
+from ksgraph.tabular.reader import TabularFile, read
+from ksgraph.tabular.rules import CellViolation
+from ksgraph.tabular.validation import shacl_violations
 
 
 @dataclass
@@ -96,7 +96,7 @@ def import_table(
             if any(v.severity == "Violation" for v in outcome.violations):
                 raise _Rejected
             if reason:
-                from ..reason import materialise
+                from ksgraph.reasoning.reason import materialise
 
                 materialise(store)
                 lap("reason")
@@ -168,7 +168,7 @@ def superseded_quads(
 def single_valued(settings: Settings) -> frozenset[str]:
     """The properties that hold one value: functional in the ontology, or ``sh:maxCount 1`` on a
     property shape whose path is that property, in the shapes."""
-    from ..validate import load_ontology, load_shapes
+    from ksgraph.validation.validate import load_ontology, load_shapes
 
     owl = "http://www.w3.org/2002/07/owl#"
     sh = "http://www.w3.org/ns/shacl#"

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import RDF, SKOS, XSD
-from .errors import CellProblem
-from .names import NameIndex, Unresolved, id_path, normalise, slug
-from .origins import Origin, OriginMap
-from .spec import Column, Template, expand, fill, first_filled
+from ksgraph.core.vocab import RDF, SKOS, XSD
+from ksgraph.tabular.errors import CellProblem
+from ksgraph.tabular.names import NameIndex, Unresolved, id_path, normalise, slug
+from ksgraph.tabular.origins import Origin, OriginMap
+from ksgraph.tabular.spec import Column, Template, expand, fill, first_filled
 
 Obj = ox.NamedNode | ox.Literal
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import ID, RDF, RDFS, SKOS
-from ..query import dataset
+from ksgraph.core.vocab import ID, RDF, RDFS, SKOS
+from ksgraph.sparql.query import dataset
 
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "a", "Ä": "a", "Ö": "o"})
 

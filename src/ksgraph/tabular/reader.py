@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..load import ParsedFile
-from ..namespaces import data_graph
-from .errors import CellProblem, TabularError
-from .mapper import BuiltRow, Header, RowMapper, record_origins, register
-from .names import NameIndex, normalise
-from .origins import Origin, OriginMap
-from .rules import CellViolation, check_unique
-from .sheets import Sheet, SheetError, read_sheets
-from .spec import Template, templates
+from ksgraph.core.vocab import data_graph
+from ksgraph.rdfio.load import ParsedFile
+from ksgraph.tabular.errors import CellProblem, TabularError
+from ksgraph.tabular.mapper import BuiltRow, Header, RowMapper, record_origins, register
+from ksgraph.tabular.names import NameIndex, normalise
+from ksgraph.tabular.origins import Origin, OriginMap
+from ksgraph.tabular.rules import CellViolation, check_unique
+from ksgraph.tabular.sheets import Sheet, SheetError, read_sheets
+from ksgraph.tabular.spec import Template, templates
 
 # A name may refer to a row further down (or to a later sheet): rows that do not
 # resolve are retried, and only the last pass reports them.
@@ -24,7 +24,7 @@ PASSES = 3
 
 @dataclass(frozen=True)
 class TabularFile(ParsedFile):
-    """A :class:`~ksgraph.load.ParsedFile` (path, graph, quads) plus where every quad came from."""
+    """A :class:`~ksgraph.rdfio.load.ParsedFile` (path, graph, quads) plus where every quad came from."""
 
     origins: OriginMap = field(default_factory=OriginMap, compare=False)
     templates: tuple[str, ...] = ()

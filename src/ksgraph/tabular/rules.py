@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..namespaces import ORG, TIME
-from ..query import dataset
-from .mapper import BuiltRow
-from .origins import Origin
-from .spec import Template, UniqueRule
+from ksgraph.core.vocab import ORG, TIME
+from ksgraph.sparql.query import dataset
+from ksgraph.tabular.mapper import BuiltRow
+from ksgraph.tabular.origins import Origin
+from ksgraph.tabular.spec import Template, UniqueRule
 
 OPEN_START = dt.date.min
 OPEN_END = dt.date.max

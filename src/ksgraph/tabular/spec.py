@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..namespaces import DCTERMS, FOAF, ID, KS, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from ksgraph.core.vocab import DCTERMS, FOAF, ID, KS, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 

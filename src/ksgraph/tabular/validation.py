@@ -1,8 +1,8 @@
 """SHACL results of an import, each located at the cell it is about.
 
-The SHACL engine is :mod:`ksgraph.validate` with the targeted focus of
-:mod:`ksgraph.importer` (the nodes an import touches and their neighbourhood);
-this module only adapts its :class:`~ksgraph.validate.Result` — focus node, path
+The SHACL engine is :mod:`ksgraph.validation.validate` with the targeted focus of
+:mod:`ksgraph.changes.imports` (the nodes an import touches and their neighbourhood);
+this module only adapts its :class:`~ksgraph.validation.validate.Result` — focus node, path
 (shown as ``ks:counterpartOf`` or ``^org:postIn``), value, rule, severity, messages
 and sources — to a :class:`CellViolation` with the cell from the file's
 :class:`OriginMap`.
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..config import Settings
-from ..importer import changed_triples, touched_nodes
-from ..namespaces import DCTERMS, KS, ORG, SKOS, TIME
-from ..validate import Result, data_view, validate
-from .reader import TabularFile
-from .rules import CellViolation
+from ksgraph.changes.imports import changed_triples, touched_nodes
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import DCTERMS, KS, ORG, SKOS, TIME
+from ksgraph.tabular.reader import TabularFile
+from ksgraph.tabular.rules import CellViolation
+from ksgraph.validation.validate import Result, data_view, validate
 
 _SHOWN_PREFIXES = {"ks:": KS, "org:": ORG, "skos:": SKOS, "dcterms:": DCTERMS, "time:": TIME}
 

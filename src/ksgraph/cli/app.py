@@ -1,0 +1,61 @@
+"""The ``ksgraph`` command: a thin layer over the library modules.
+
+Exit codes: 0 success, 1 the data breaks a rule (validation), 2 unusable input
+(a file, query or parameter that cannot be used, or no store yet).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ksgraph import __version__
+from ksgraph.core.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="ksgraph",
+    help="A knowledge graph of Sweden's national system for knowledge governance in health care.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", envvar="KSGRAPH_STORE", help="Store directory (default ./.ksgraph).", show_default=False),
+]
+
+
+class ExitCode:
+    OK = 0
+    VIOLATIONS = 1
+    BAD_INPUT = 2
+
+
+def fail(message: str, code: int = ExitCode.BAD_INPUT) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+def settings_for(store: Path | None) -> Settings:
+    return load_settings(store)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"ksgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """ksgraph: build, query, validate, reason over and publish the kunskapsstyrning graph."""

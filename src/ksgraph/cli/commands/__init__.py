@@ -1,0 +1,1 @@
+"""The command modules of ``ksgraph``, one per area; :mod:`ksgraph.cli.main` registers them."""

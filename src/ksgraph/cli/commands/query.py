@@ -1,0 +1,133 @@
+"""``ksgraph query``."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Column, Table
+
+from ksgraph.cli.app import StoreOption, err, fail, out, settings_for
+from ksgraph.sparql.query import QueryError, named_queries
+from ksgraph.store.versions import GraphStore, StoreError
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def query(
+    query_: Annotated[
+        str, typer.Argument(metavar="FILE_OR_NAME", help="A .rq file, a named query (see --list) or '-' for stdin.")
+    ] = "",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeatable.")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    asserted_only: Annotated[
+        bool, typer.Option("--asserted-only", help="Query asserted graphs only, without the inferred graph.")
+    ] = False,
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries with their questions.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Answer over the structure valid on DATE (YYYY-MM-DD; default today); 'all' queries the whole "
+            "graph without a time filter, the default for named queries that take their own dates "
+            "('# temporal:'). Resources of unknown validity are left out and counted on stderr.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only), as of a date (default today)."""
+    import pyoxigraph as ox
+
+    from ksgraph.sparql.query import NamedQuery, bind_params, parse_named_query, rows, run, term_text, to_csv, to_json
+    from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of, summary
+
+    settings = settings_for(store)
+    try:
+        catalogue = named_queries(settings.queries_dir)
+    except QueryError as exc:
+        raise fail(str(exc)) from None
+    if list_:
+        # Names are what users copy into the next command: never truncated or wrapped.
+        table = Table(
+            Column("name", no_wrap=True, min_width=max(len(n) for n in catalogue)),
+            "question",
+            "parameters",
+            title="Named queries",
+        )
+        for q in catalogue.values():
+            table.add_row(q.name, q.question, ", ".join(f"{p.name} ({p.type})" for p in q.params))
+        out.print(table)
+        return
+    if not query_:
+        raise fail("give a .rq file, a named query or '-' (ksgraph query --list shows the named queries)")
+    raw: dict[str, str] = {}
+    for item in param or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise fail(f"--param {item!r}: expected NAME=VALUE")
+        raw[name.strip()] = value
+    try:
+        if query_ == "-":
+            named = NamedQuery("stdin", Path("-"), sys.stdin.read(), "stdin", "(from standard input)", "")
+        elif query_ in catalogue:
+            named = catalogue[query_]
+        elif Path(query_).is_file():
+            named = (
+                parse_named_query(Path(query_))
+                if _has_header(Path(query_))
+                else NamedQuery(
+                    Path(query_).stem, Path(query_), Path(query_).read_text(encoding="utf-8"), query_, "", ""
+                )
+            )
+        else:
+            known = ", ".join(catalogue) or "none"
+            raise fail(f"no query file or named query {query_!r} (named queries: {known})")
+        substitutions = bind_params(named, raw) if named.params else _no_params(named, raw)
+        on = parse_as_of(as_of or default_as_of(named.text))
+        source = GraphStore(settings.store_dir).open_read()
+        if on is None:
+            result = run(source, named.text, inferred=not asserted_only, substitutions=substitutions)
+        else:
+            answer = query_as_of(source, named.text, on, inferred=not asserted_only, substitutions=substitutions)
+            result = answer.result
+            err.print(summary(answer.snapshot), markup=False)
+    except (QueryError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    if isinstance(result, ox.QueryBoolean):
+        out.print("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
+        return
+    variables, table_rows = rows(result)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(to_json(variables, table_rows) + "\n")
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(to_csv(variables, table_rows))
+    else:
+        table = Table(*variables, title=named.question or None, title_justify="left")
+        for row in table_rows:
+            table.add_row(*(term_text(t) for t in row))
+        out.print(table)
+        err.print(f"{len(table_rows)} rows", markup=False)
+
+
+def _has_header(path: Path) -> bool:
+    return any(line.lower().startswith("# question:") for line in path.read_text(encoding="utf-8").splitlines()[:20])
+
+
+def _no_params(named: object, raw: dict[str, str]) -> dict:
+    if raw:
+        raise QueryError(f"this query declares no parameters, but got {', '.join(raw)}")
+    return {}

@@ -1,0 +1,136 @@
+"""The app factory: ``create_app(settings)`` builds the ASGI app; the lifespan owns the worker pool."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ksgraph import __version__
+from ksgraph.http import graphs, queries, sparql, ui
+from ksgraph.http.endpoint import Endpoint
+from ksgraph.http.errors import ProtocolError
+from ksgraph.http.linked_data import publish_routers
+from ksgraph.http.publish_settings import PublishSettings
+from ksgraph.http.settings import ServerSettings
+from ksgraph.store.backend import LocalBackend, SparqlRunner
+from ksgraph.store.versions import GraphStore
+
+access_log = logging.getLogger("ksgraph.access")
+
+
+class AccessLog:
+    """One line per request: client, method, path, status, duration in ms and rows answered."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            rows = scope.get("state", {}).get("rows", "-")
+            access_log.info(
+                '%s "%s %s" %d %.1fms rows=%s',
+                client[0],
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - started) * 1000,
+                rows,
+            )
+
+
+def _error(_: Request, exc: Exception) -> PlainTextResponse:
+    assert isinstance(exc, ProtocolError)
+    return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
+
+
+def _http_error(_: Request, exc: Exception) -> PlainTextResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)
+
+
+def _validation_error(_: Request, exc: Exception) -> PlainTextResponse:
+    return PlainTextResponse(f"bad request: {exc}\n", status_code=400)
+
+
+def _page_backend(settings: ServerSettings) -> SparqlRunner:
+    if settings.backend:
+        from ksgraph.store.remote import RemoteBackend
+
+        return RemoteBackend.from_env(settings.backend)
+    return LocalBackend(GraphStore(settings.store_dir))
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    """The endpoint as an ASGI app. Worker processes start with the app's lifespan and stop with it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        endpoint = Endpoint(settings)
+        await endpoint.start()
+        app.state.endpoint = endpoint
+        try:
+            yield
+        finally:
+            await endpoint.close()
+
+    app = FastAPI(
+        title="ksgraph SPARQL endpoint",
+        version=__version__,
+        description="SPARQL 1.1 Protocol over the kunskapsstyrning knowledge graph. "
+        "Default graph: asserted + inferred statements; add inference=false for asserted only.",
+        lifespan=lifespan,
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN; this server makes its
+        # pages work without any outside request, so only the OpenAPI document is served.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.add_exception_handler(ProtocolError, _error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(sparql.router)
+    app.include_router(graphs.router)
+    app.include_router(queries.router)
+    app.include_router(ui.router)
+    # Linked data on the same server: /id/… pages, /ontology and /.well-known/void. They run
+    # fixed SELECTs with bound terms in-process, so they need no worker.
+    for router in publish_routers(_page_backend(settings), settings.paths.ontology_dir, PublishSettings.from_env()):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
+    # Any origin may read (it is public data); credentials are never allowed with "*", and the
+    # write token travels in a header the browser does not send on its own.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "HEAD"],
+        allow_headers=["Accept", "Content-Type", "Authorization"],
+        max_age=3600,
+    )
+    app.add_middleware(AccessLog)
+    return app

@@ -1,0 +1,256 @@
+"""The endpoint's library API: run a query or update as the SPARQL 1.1 Protocol defines it.
+
+Routers translate HTTP into calls of :class:`Endpoint` and its answers back into HTTP; all
+decisions (dataset, limits, checks, formats) are made here, so they are testable without HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from ksgraph.http.errors import ProtocolError, bad_request
+from ksgraph.http.settings import ServerSettings
+from ksgraph.http.worker import Job, Reply, WorkerPool, binding
+from ksgraph.rdfio import results
+from ksgraph.sparql.guard import Checked, Limits, check_query
+from ksgraph.sparql.query import NamedQuery, QueryError, bind_params, named_queries
+from ksgraph.store.versions import GraphStore, StoreError, StoreMissing, graph_names
+from ksgraph.temporal.asof import default_as_of, parse_as_of
+
+# An IRI we accept as a graph name in protocol parameters (absolute, nothing that could end it).
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+def graph_iris(values: list[str], parameter: str) -> tuple[str, ...]:
+    for value in values:
+        if not _IRI.match(value):
+            raise bad_request(f"{parameter}={value!r} is not an absolute IRI")
+    return tuple(values)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A query as the protocol delivers it, decoded from GET, form POST or direct POST."""
+
+    text: str
+    accept: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    inferred: bool = True
+    base_iri: str | None = None
+    as_of: str | None = None  # YYYY-MM-DD, "today" or "all" (the default: no time filter)
+
+
+class CurrentVersion:
+    """The published store version, re-read only when the CURRENT file changes.
+
+    A publish replaces CURRENT with ``os.replace`` (a new inode), so one ``stat`` per request
+    notices it; the file is read again only then.
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._key: tuple[int, int] | None = None
+        self._path: str | None = None
+
+    def path(self) -> str:
+        try:
+            st = os.stat(self.store.root / "CURRENT")
+        except FileNotFoundError:
+            raise ProtocolError(503, f"no graph has been published in {self.store.root} yet") from None
+        key = (st.st_ino, st.st_mtime_ns)
+        if key != self._key or self._path is None:
+            try:
+                version = self.store.current()
+            except StoreError as exc:
+                raise ProtocolError(503, str(exc)) from None
+            if version is None:
+                raise ProtocolError(503, str(StoreMissing(f"no graph in {self.store.root}")))
+            self._key, self._path = key, str(version.path)
+        return self._path
+
+
+@lru_cache(maxsize=512)
+def _checked(text: str, limits: Limits) -> Checked:
+    return check_query(text, limits)
+
+
+def checked_query(text: str, limits: Limits) -> Checked:
+    """:func:`check_query`, remembered for short texts: named queries and UI examples repeat,
+    and scanning a 1.5 KB query costs about as much as running a small one."""
+    return _checked(text, limits) if len(text) <= 8192 else check_query(text, limits)
+
+
+@cache
+def _graphs_of(version: str) -> tuple[str, ...]:
+    # Listing graphs reads only the store's graph index; no query runs in the server process.
+    return tuple(graph_names(ox.Store.read_only(version)))
+
+
+class Executor(Protocol):
+    """Where a checked query runs: worker processes over the local store, or a remote store."""
+
+    remote: bool
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def version(self) -> str:
+        """What the next job queries: the published version's path, or the remote endpoint."""
+        ...
+
+    def graphs(self) -> tuple[str, ...]:
+        """The named graphs of that version."""
+        ...
+
+    async def run(self, job: Job) -> Reply: ...
+
+
+class LocalExecutor:
+    """The worker pool over the published version of the local store."""
+
+    remote = False
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.current = CurrentVersion(GraphStore(settings.store_dir))
+        self.pool = WorkerPool(settings.workers, settings.query_timeout)
+
+    async def start(self) -> None:
+        await self.pool.start()
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    def version(self) -> str:
+        return self.current.path()
+
+    def graphs(self) -> tuple[str, ...]:
+        return _graphs_of(self.current.path())
+
+    async def run(self, job: Job) -> Reply:
+        return await self.pool.run(job)
+
+
+class Endpoint:
+    """Runs queries over the published store version (or the remote backend) and answers them."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.limits = Limits(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
+        self.executor: Executor
+        if settings.backend:
+            from ksgraph.http.remote import RemoteExecutor
+
+            self.executor = RemoteExecutor(settings)
+        else:
+            self.executor = LocalExecutor(settings)
+        self._queries: tuple[tuple[tuple[str, int], ...], dict[str, NamedQuery]] | None = None
+
+    async def start(self) -> None:
+        await self.executor.start()
+
+    async def close(self) -> None:
+        await self.executor.close()
+
+    # -- queries -------------------------------------------------------------
+
+    async def query(
+        self, request: QueryRequest, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None
+    ) -> Reply:
+        """Check, dispatch and answer a query. Raises ProtocolError for what the protocol refuses."""
+        self.check_size(request.text)
+        checked = checked_query(request.text, self.limits)
+        tabular = results.negotiate(request.accept, list(results.TABULAR))
+        graph = results.negotiate(request.accept, list(results.GRAPH))
+        # Refuse before running when the scanner already knows the form the answer takes.
+        if checked.form in ("SELECT", "ASK") and tabular is None:
+            raise ProtocolError(406, _not_acceptable(checked.form, results.TABULAR))
+        if checked.form in ("CONSTRUCT", "DESCRIBE") and graph is None:
+            raise ProtocolError(406, _not_acceptable(checked.form, results.GRAPH))
+        protocol_dataset = bool(request.default_graphs or request.named_graphs)
+        job = Job(
+            sparql=request.text,
+            version=self.executor.version(),
+            base_iri=request.base_iri,
+            default_graphs=request.default_graphs if protocol_dataset else None,
+            named_graphs=request.named_graphs if protocol_dataset else None,
+            query_dataset=checked.has_dataset_clause,
+            inferred=request.inferred,
+            substitutions=tuple(binding(v.value, t) for v, t in (substitutions or {}).items()),
+            tabular=tabular,
+            graph=graph,
+            max_rows=self.settings.max_rows,
+            as_of=as_of_day(request.as_of),
+        )
+        reply = await self.executor.run(job)
+        if reply.status != 200:
+            raise ProtocolError(reply.status, reply.message)
+        return reply
+
+    def check_size(self, text: str) -> None:
+        size = len(text.encode("utf-8"))
+        if size > self.settings.max_query_bytes:
+            raise ProtocolError(
+                413, f"the query is {size} bytes; this endpoint accepts at most {self.settings.max_query_bytes}"
+            )
+
+    def graphs(self) -> tuple[str, ...]:
+        """The named graphs of the published version."""
+        return self.executor.graphs()
+
+    # -- named queries -------------------------------------------------------
+
+    def named(self) -> dict[str, NamedQuery]:
+        """The named queries, re-read when a file in queries/ changes (they are edited while serving)."""
+        directory = self.settings.queries_dir
+        stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(Path(directory).glob("*.rq")))
+        if self._queries is None or self._queries[0] != stamp:
+            try:
+                self._queries = (stamp, named_queries(directory))
+            except QueryError as exc:
+                raise ProtocolError(500, f"a named query file is broken: {exc}") from None
+        return self._queries[1]
+
+    async def run_named(
+        self, name: str, params: Mapping[str, str], accept: str | None, inferred: bool, as_of: str | None = None
+    ) -> Reply:
+        catalogue = self.named()
+        if name not in catalogue:
+            raise ProtocolError(404, f"no named query {name!r}; GET /queries lists them")
+        query = catalogue[name]
+        try:
+            substitutions = bind_params(query, params)
+        except QueryError as exc:
+            raise bad_request(str(exc)) from None
+        # Like `ksgraph query`: a named query answers about today unless it handles dates itself
+        # (issue 11); /sparql keeps the protocol's plain dataset unless as_of is given.
+        if not as_of and not self.executor.remote:
+            as_of = default_as_of(query.text)
+        # On a remote backend there is no default day: the as-of snapshot is computed from a local
+        # store (ksgraph.temporal.asof), so the whole graph is answered unless as_of is given (then 501).
+        request = QueryRequest(query.text, accept=accept, inferred=inferred, as_of=as_of or None)
+        return await self.query(request, substitutions)
+
+
+def as_of_day(value: str | None) -> str | None:
+    """The ``as_of`` parameter as an ISO day, or None for the whole graph; 400 when malformed."""
+    if value is None or value == "":
+        return None
+    try:
+        day = parse_as_of(value)
+    except QueryError as exc:
+        raise bad_request(str(exc).replace("--as-of", "as_of")) from None
+    return None if day is None else day.isoformat()
+
+
+def _not_acceptable(form: str, offered: dict[str, object]) -> str:
+    return f"the Accept header allows no format for a {form} answer; this endpoint offers: {', '.join(offered)}"

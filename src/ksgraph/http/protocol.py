@@ -1,0 +1,139 @@
+"""Decoding SPARQL 1.1 Protocol requests: the three ways to send a query or update, bodies, auth."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from fastapi import Request
+
+from ksgraph.http.errors import ProtocolError, bad_request
+from ksgraph.http.settings import ServerSettings
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A decoded request: what it asks (``query`` or ``update``), its text and its parameters."""
+
+    kind: str
+    text: str
+    params: dict[str, list[str]]
+
+    def values(self, name: str) -> list[str]:
+        return self.params.get(name, [])
+
+
+def media_type(request: Request) -> tuple[str, str | None]:
+    """The request's media type (lower case, no parameters) and its charset parameter, if any."""
+    header = request.headers.get("content-type", "")
+    media, *params = [p.strip() for p in header.split(";")]
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.lower(), charset
+
+
+async def read_body(request: Request, limit: int, what: str = "request body") -> bytes:
+    """The body, refused with 413 as soon as it exceeds ``limit`` bytes (never read whole first)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"the {what} is {declared} bytes; this endpoint accepts at most {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, f"the {what} exceeds the {limit} bytes this endpoint accepts")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise bad_request(f"the {what} is not UTF-8: {exc}") from None
+
+
+def _single(params: dict[str, list[str]], name: str) -> str:
+    values = params.get(name, [])
+    if len(values) != 1:
+        raise bad_request(f"the request must carry exactly one {name} parameter, not {len(values)}")
+    return values[0]
+
+
+def url_params(request: Request) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    return params
+
+
+async def decode_post(request: Request, settings: ServerSettings) -> Operation:
+    """A POSTed query or update (SPARQL 1.1 Protocol §2.1.2, §2.1.3, §2.2.1, §2.2.2)."""
+    media, charset = media_type(request)
+    params = url_params(request)
+    if media not in (FORM, QUERY, UPDATE):
+        raise ProtocolError(
+            415,
+            f"POST a query as {FORM} (query=…) or {QUERY}, or an update as {FORM} (update=…) or {UPDATE}; "
+            f"got {media or 'no Content-Type'}",
+        )
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(415, f"the body must be UTF-8 (SPARQL 1.1 Protocol), not {charset}")
+    body = await read_body(request, settings.max_query_bytes, "query")
+    if media == FORM:
+        form = parse_qs(_utf8(body, "form body"), keep_blank_values=True)
+        for key, values in form.items():
+            params.setdefault(key, []).extend(values)
+        if "query" in form and "update" in form:
+            raise bad_request("a request carries either query or update, not both")
+        if "update" in form:
+            return Operation("update", _single(form, "update"), params)
+        return Operation("query", _single(form, "query"), params)
+    kind = "query" if media == QUERY else "update"
+    return Operation(kind, _utf8(body, kind), params)
+
+
+def authorise(request: Request, settings: ServerSettings) -> None:
+    """Allow a write only with the configured Bearer token; explain the refusal otherwise."""
+    if settings.backend:
+        raise ProtocolError(
+            403,
+            f"this endpoint is read-only: it answers from the remote store {settings.backend} and does not "
+            "write to it (KSGRAPH_WRITE_TOKEN has no effect with --backend). Change that store directly, "
+            "e.g. with `ksgraph push`.",
+        )
+    if not settings.write_token:
+        raise ProtocolError(
+            403,
+            "this endpoint is read-only: updates and Graph Store writes are disabled. Change the graph with "
+            "`ksgraph import`, or start the server with KSGRAPH_WRITE_TOKEN set and send "
+            "'Authorization: Bearer <token>'.",
+        )
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), settings.write_token.encode()):
+        raise ProtocolError(
+            401,
+            "writes need 'Authorization: Bearer <token>' with the server's write token",
+            {"WWW-Authenticate": 'Bearer realm="ksgraph"'},
+        )
+
+
+def flag(params: dict[str, list[str]], name: str, default: bool) -> bool:
+    values = params.get(name)
+    if not values:
+        return default
+    value = values[-1].strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    raise bad_request(f"{name}={values[-1]!r}: expected true or false")

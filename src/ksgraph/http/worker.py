@@ -1,0 +1,317 @@
+"""Query execution in worker processes that can be killed.
+
+A pyoxigraph query cannot be stopped from inside its process, and a deeply nested one can
+crash the process (shared/HAZARDS.md). So queries never run in the server process: a small
+pool of long-lived workers each holds a read-only store, the server sends a :class:`Job`
+down a pipe and waits for the :class:`Reply` off the event loop. A worker that overruns the
+timeout is killed (SIGKILL really stops it); one that dies is noticed by the closed pipe.
+Either way a fresh worker replaces it and the request gets 503 or 500, never a dead server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ksgraph.core.vocab import INFERRED_GRAPH, PREFIXES
+from ksgraph.http.errors import ProtocolError
+from ksgraph.rdfio import results
+from ksgraph.sparql.query import default_graph
+from ksgraph.store.versions import graph_names
+
+# A substitution as plain data, so a job pickles without pyoxigraph objects:
+# (variable, "iri" | "literal", value, datatype IRI or None, language or None).
+Binding = tuple[str, str, str, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker: the text, the dataset it sees and how to write the answer."""
+
+    sparql: str
+    version: str  # path of the store version to query (the server checks CURRENT per request)
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri (None: not given)
+    named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri (None: not given)
+    query_dataset: bool = False  # the query has FROM/FROM NAMED and no protocol dataset overrides it
+    inferred: bool = True
+    substitutions: tuple[Binding, ...] = ()
+    tabular: str | None = "application/sparql-results+json"  # media type for SELECT/ASK, None: none acceptable
+    graph: str | None = "text/turtle"  # media type for CONSTRUCT/DESCRIBE, None: none acceptable
+    max_rows: int = 100_000
+    # The day the answer is about (issue 11): the query runs over the structure valid that day
+    # (ksgraph.temporal.asof.snapshot). None: the whole graph, every date.
+    as_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    media_type: str = "text/plain; charset=utf-8"
+    body: bytes = b""
+    rows: int = 0
+    message: str = ""
+
+
+def binding(variable: str, term: ox.NamedNode | ox.Literal) -> Binding:
+    if isinstance(term, ox.NamedNode):
+        return (variable, "iri", term.value, None, None)
+    return (variable, "literal", term.value, None if term.language else term.datatype.value, term.language)
+
+
+def binding_term(b: Binding) -> ox.NamedNode | ox.Literal:
+    _, kind, value, datatype, language = b
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
+
+
+@dataclass
+class _State:
+    """What a worker keeps between jobs: the open store and its graph lists."""
+
+    version: str | None = None
+    store: ox.Store | None = None
+    graphs: dict[bool, list[ox.NamedNode]] = field(default_factory=dict)
+    all_but_inferred: list[ox.NamedNode] = field(default_factory=list)
+    # The last as-of snapshot: (version, day, inferred) → store. Repeated questions about one
+    # day are the common case, and a snapshot costs about as much as reading the store once.
+    snapshot_key: tuple[str, str, bool] | None = None
+    snapshot_store: ox.Store | None = None
+
+    def as_of(self, version: str, day: str, inferred: bool) -> ox.Store:
+        key = (version, day, inferred)
+        if key != self.snapshot_key or self.snapshot_store is None:
+            import datetime as dt
+
+            from ksgraph.temporal.asof import snapshot
+
+            self.snapshot_store = snapshot(self.open(version), dt.date.fromisoformat(day), inferred=inferred).store
+            self.snapshot_key = key
+        return self.snapshot_store
+
+    def open(self, version: str) -> ox.Store:
+        if self.store is None or version != self.version:
+            self.store = ox.Store.read_only(version)
+            self.version = version
+            self.graphs = {flag: default_graph(self.store, inferred=flag) for flag in (True, False)}
+            self.all_but_inferred = [ox.NamedNode(g) for g in graph_names(self.store) if g != INFERRED_GRAPH]
+        return self.store
+
+
+def execute(job: Job, state: _State) -> Reply:
+    """Run one job against the store version it names. Pure function of the job and the store."""
+    store = state.open(job.version)
+    graphs = state.graphs
+    if job.as_of is not None:
+        store = state.as_of(job.version, job.as_of, job.inferred)
+        graphs = {job.inferred: default_graph(store, inferred=job.inferred)}
+    kwargs: dict[str, object] = {}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        # SPARQL 1.1 Protocol §2.1.4: the protocol dataset replaces any FROM/FROM NAMED; a
+        # graph the store lacks is an empty graph (never fetched).
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    elif not job.query_dataset:
+        # None: the store's own default graph, which holds the dataset's merge (store.py).
+        kwargs["default_graph"] = graphs[job.inferred]
+        if not job.inferred:
+            kwargs["named_graphs"] = state.all_but_inferred
+    try:
+        result = store.query(
+            job.sparql,
+            base_iri=job.base_iri,
+            prefixes=PREFIXES,
+            substitutions={ox.Variable(b[0]): binding_term(b) for b in job.substitutions},
+            **kwargs,
+        )
+        return write_answer(result, job)
+    except SyntaxError as exc:
+        return Reply(400, message=f"malformed query: {exc}")
+    except OSError as exc:
+        return Reply(500, message=f"the store could not be read: {exc}")
+
+
+def _too_many(job: Job, what: str) -> Reply:
+    return Reply(
+        400,
+        message=f"the answer has more than {job.max_rows} {what}, the most this endpoint returns at once; "
+        "add LIMIT and OFFSET to page through it",
+    )
+
+
+def write_answer(result: ox.QuerySolutions | ox.QueryBoolean | bool | Iterable[ox.Triple], job: Job) -> Reply:
+    """The answer in the job's negotiated format, refused when it has more than ``job.max_rows`` rows.
+
+    Takes the local store's result types and the remote backend's (a bool, a list of triples)."""
+    if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean | bool):
+        if job.graph is None:
+            return Reply(406, message=_not_acceptable("CONSTRUCT/DESCRIBE", results.GRAPH))
+        triples = []
+        for triple in result:
+            triples.append(triple)
+            if len(triples) > job.max_rows:
+                return _too_many(job, "triples")
+        body = results.write_triples(triples, results.GRAPH[job.graph])
+        return Reply(200, _with_charset(job.graph), body, len(triples))
+    if job.tabular is None:
+        return Reply(406, message=_not_acceptable("SELECT/ASK", results.TABULAR))
+    kind = results.TABULAR[job.tabular]
+    media = results.CANONICAL[kind]
+    if isinstance(result, ox.QueryBoolean | bool):
+        return Reply(200, _with_charset(media), results.write_boolean(bool(result), kind), 1)
+    variables = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        rows.append([solution[v] for v in variables])
+        if len(rows) > job.max_rows:
+            return _too_many(job, "rows")
+    return Reply(200, _with_charset(media), results.write_solutions(variables, rows, kind), len(rows))
+
+
+def _with_charset(media: str) -> str:
+    return media if media.endswith("json") else f"{media}; charset=utf-8"
+
+
+def _not_acceptable(form: str, offered: dict[str, object]) -> str:
+    return f"the Accept header allows no format for a {form} answer; this endpoint offers: {', '.join(offered)}"
+
+
+def serve_jobs(conn: multiprocessing.connection.Connection) -> None:
+    """A worker's main loop: a job in, a reply out, until the pipe closes."""
+    state = _State()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = execute(job, state)
+        except Exception as exc:  # a reply, not a dead worker, for anything the engine raises
+            reply = Reply(500, message=f"query failed: {type(exc).__name__}: {exc}")
+        conn.send(reply)
+
+
+# -- the server side -------------------------------------------------------------
+
+_CONTEXT = multiprocessing.get_context("forkserver")
+# Workers fork from a small server process that has imported only this module, not the
+# web server's threads and sockets; preloading makes each fork start warm.
+_CONTEXT.set_forkserver_preload([__name__])
+
+
+class _Worker:
+    def __init__(self) -> None:
+        parent, child = _CONTEXT.Pipe()
+        self.conn = parent
+        self.process = _CONTEXT.Process(target=serve_jobs, args=(child,), daemon=True, name="ksgraph-query")
+        self.process.start()
+        child.close()
+
+    def exchange(self, job: Job, timeout: float) -> Reply | str:
+        """Send a job and wait up to ``timeout`` s: the reply, or "timeout", or "crashed"."""
+        try:
+            self.conn.send(job)
+            if not self.conn.poll(timeout):
+                return "timeout"
+            return self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            return "crashed"
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        self.process.join(timeout=5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+
+class WorkerPool:
+    """A fixed number of query workers; a killed or crashed one is replaced in the background."""
+
+    def __init__(self, size: int, timeout: float) -> None:
+        self.size = size
+        self.timeout = timeout
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.replaced = 0
+
+    async def start(self) -> None:
+        workers = await asyncio.gather(*(asyncio.to_thread(_Worker) for _ in range(self.size)))
+        for worker in workers:
+            self._all.add(worker)
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
+
+    def pids(self) -> list[int]:
+        return [w.pid for w in self._all if w.pid is not None]
+
+    async def run(self, job: Job, timeout: float | None = None) -> Reply:
+        """Run a job on an idle worker. Raises ProtocolError 503 on timeout, 500 if the worker died."""
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=limit)
+        except TimeoutError:
+            raise ProtocolError(
+                503,
+                f"all {self.size} query workers stayed busy for {limit:g} s; try again shortly",
+                {"Retry-After": "5"},
+            ) from None
+        healthy = False
+        try:
+            outcome = await asyncio.to_thread(worker.exchange, job, max(0.0, deadline - time.monotonic()))
+            if outcome == "timeout":
+                raise ProtocolError(
+                    503,
+                    f"the query ran longer than the {limit:g} s this endpoint allows and was stopped; "
+                    "narrow it (LIMIT, more specific patterns) or ask the operator for a longer "
+                    "KSGRAPH_QUERY_TIMEOUT",
+                )
+            if outcome == "crashed":
+                raise ProtocolError(
+                    500, "the query engine crashed on this query (the server is fine and has restarted it)"
+                )
+            assert isinstance(outcome, Reply)
+            healthy = True
+            return outcome
+        finally:
+            # A worker that timed out, crashed or was abandoned (request cancelled) may still be
+            # busy: it is killed, never reused, so no reply can reach the wrong request.
+            if healthy:
+                self._idle.put_nowait(worker)
+            else:
+                self._retire(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        worker.kill()
+        self.replaced += 1
+        task = asyncio.get_running_loop().create_task(self._replace())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _replace(self) -> None:
+        worker = await asyncio.to_thread(_Worker)
+        self._all.add(worker)
+        self._idle.put_nowait(worker)

@@ -1,0 +1,171 @@
+"""Representations of a resource: content negotiation and serialisation of triples.
+
+One table says which media types and ``?format=`` names map to which representation, so
+``/id/…``, ``/ontology`` and ``/.well-known/void`` negotiate alike.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+
+from ksgraph.core.vocab import DCAT, ID, VOID
+from ksgraph.rdfio.export import PREFIXES_FOR_OUTPUT
+
+
+@dataclass(frozen=True)
+class Representation:
+    name: str
+    media_type: str
+    rdf_format: ox.RdfFormat | None  # None: HTML
+
+
+HTML = Representation("html", "text/html", None)
+TURTLE = Representation("turtle", "text/turtle", ox.RdfFormat.TURTLE)
+JSONLD = Representation("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD)
+NTRIPLES = Representation("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES)
+RDFXML = Representation("rdfxml", "application/rdf+xml", ox.RdfFormat.RDF_XML)
+ALL = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
+
+# ``?format=`` values, including the file extensions people guess first.
+FORMAT_NAMES: dict[str, Representation] = {
+    "html": HTML,
+    "turtle": TURTLE,
+    "ttl": TURTLE,
+    "jsonld": JSONLD,
+    "json-ld": JSONLD,
+    "json": JSONLD,
+    "ntriples": NTRIPLES,
+    "nt": NTRIPLES,
+    "rdfxml": RDFXML,
+    "rdf": RDFXML,
+    "xml": RDFXML,
+}
+MEDIA_TYPES: dict[str, Representation] = {
+    "text/html": HTML,
+    "application/xhtml+xml": HTML,
+    "text/turtle": TURTLE,
+    "application/x-turtle": TURTLE,
+    "application/ld+json": JSONLD,
+    "application/json": JSONLD,
+    "application/n-triples": NTRIPLES,
+    "application/rdf+xml": RDFXML,
+}
+OUTPUT_PREFIXES = {
+    **PREFIXES_FOR_OUTPUT,
+    "id": ID,
+    "void": VOID,
+    "dcat": DCAT,
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "spdx": "http://spdx.org/rdf/terms#",
+}
+
+
+class UnknownFormat(ValueError):
+    """A ``?format=`` value that names no representation."""
+
+
+def choose(accept: str | None, format_param: str | None, offered: tuple[Representation, ...] = ALL):
+    """The representation to send, or None if the client accepts none of ``offered`` (406).
+
+    ``?format=`` wins over ``Accept``, so a link can name a representation. Without either,
+    or with ``*/*``, a browser-like default: HTML (the first offered).
+    """
+    if format_param:
+        chosen = FORMAT_NAMES.get(format_param.lower())
+        if chosen is None or chosen not in offered:
+            names = sorted(n for n, r in FORMAT_NAMES.items() if r in offered)
+            raise UnknownFormat(f"unknown format {format_param!r}; known: {', '.join(names)}")
+        return chosen
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges: list[tuple[float, int, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media and quality > 0:
+            specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+            ranges.append((-quality, -specificity, position, media.lower()))
+    for _, _, _, media in sorted(ranges):
+        if media == "*/*":
+            return offered[0]
+        if media.endswith("/*"):
+            major = media[:-1]
+            for rep in offered:
+                if rep.media_type.startswith(major):
+                    return rep
+            continue
+        rep = MEDIA_TYPES.get(media)
+        if rep is not None and rep in offered:
+            return rep
+    return None
+
+
+def json_ld_context() -> dict[str, Any]:
+    """The ``@context`` of ``rdfio/context.jsonld``: short keys, language maps for labels."""
+    text = resources.files(__package__).joinpath("context.jsonld").read_text(encoding="utf-8")
+    return json.loads(text)["@context"]
+
+
+def serialize(triples: Iterable[ox.Triple], rep: Representation) -> bytes:
+    """Triples in an RDF representation, sorted so that equal graphs give equal bytes."""
+    ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if rep is JSONLD:
+        return compact_json_ld(ordered)
+    if rep.rdf_format is None:
+        raise ValueError(f"{rep.name} is not an RDF representation")
+    prefixes = None if rep is NTRIPLES else OUTPUT_PREFIXES
+    return ox.serialize(ordered, format=rep.rdf_format, prefixes=prefixes)
+
+
+def compact_json_ld(statements: Iterable[ox.Triple] | Iterable[ox.Quad]) -> bytes:
+    """JSON-LD compacted with :func:`json_ld_context`, so keys read ``prefLabel``, not full IRIs.
+
+    pyoxigraph writes expanded JSON-LD only; rdflib compacts. Quads keep their named graphs.
+    """
+    items = list(statements)
+    quads = any(isinstance(i, ox.Quad) and isinstance(i.graph_name, ox.NamedNode) for i in items)
+    graph: rdflib.Graph = rdflib.Dataset() if quads else rdflib.Graph()
+    with warnings.catch_warnings():
+        # rdflib 7.6's Dataset calls its own deprecated default_context/contexts(): not ours to fix.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _fill_and_serialize(graph, items)
+
+
+def _fill_and_serialize(graph: rdflib.Graph, items: list[ox.Triple] | list[ox.Quad]) -> bytes:
+    for item in items:
+        triple = (_rdflib(item.subject), _rdflib(item.predicate), _rdflib(item.object))
+        if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
+            graph.graph(rdflib.URIRef(item.graph_name.value)).add(triple)  # type: ignore[attr-defined]
+        else:
+            graph.add(triple)
+    text = graph.serialize(format="json-ld", context=json_ld_context(), auto_compact=True, indent=1)
+    return text.encode("utf-8")
+
+
+def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Identifier:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        # normalize=False keeps the lexical form: rdflib would rewrite "…Z" to "…+00:00", and the
+        # JSON-LD would no longer carry the very literals the other serialisations carry.
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
+    raise TypeError(f"not an RDF term: {term!r}")

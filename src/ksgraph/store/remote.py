@@ -1,0 +1,186 @@
+"""A backend that runs SPARQL on a remote SPARQL 1.1 endpoint, for ``ksgraph serve --backend URL``.
+
+It answers like :func:`ksgraph.sparql.query.run` on a local store, with pyoxigraph's result types,
+so the endpoint, the named queries and the pages run unchanged on a store that outgrew one
+machine (loaded with ``ksgraph push``):
+
+- the dataset is the same: the asserted graphs plus, unless ``inferred=False``, the inferred
+  graph, sent as ``default-graph-uri``/``named-graph-uri`` protocol parameters (SPARQL 1.1
+  Protocol §2.1.4), so the provenance graph stays out of the default graph here too;
+- ``substitutions`` become a trailing ``VALUES`` block (SPARQL 1.1 Query §10.2): terms written
+  by pyoxigraph, which accepts only well-formed IRIs and literals, so a value cannot change
+  the query's shape. Virtuoso 7.2 accepts a trailing ``VALUES`` on SELECT only ("BINDINGS is
+  not supported at top level for queries other than SELECT"); Oxigraph on every form. And
+  Virtuoso 7.2 ignores the binding when the query has ``BIND`` inside ``UNION`` branches
+  (measured: every pair came back). The publishing layer's queries are plain SELECTs for
+  that reason; Oxigraph server is the reference remote store;
+- results are parsed by pyoxigraph (SPARQL JSON for SELECT/ASK, N-Triples for CONSTRUCT).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Mapping
+
+import httpx
+import pyoxigraph as ox
+
+from ksgraph.core.vocab import PREFIXES, PROVENANCE_GRAPH, in_dataset
+from ksgraph.publish.push import Credentials
+from ksgraph.store.backend import Bindings, Result, packaged_query
+
+ACCEPT_RESULTS = "application/sparql-results+json"
+ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
+# The prologue (comments, PREFIX, BASE) before a query's form keyword. Virtuoso answers a
+# CONSTRUCT in SPARQL JSON if asked for that first, so the Accept header must fit the form.
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
+GRAPHS_TTL_SECONDS = 60.0
+
+
+class RemoteError(RuntimeError):
+    """The remote endpoint failed or answered something that is not a SPARQL result.
+
+    ``status`` is the remote's HTTP status when it answered one, None when it could not be reached;
+    ``body`` the start of its answer.
+    """
+
+    def __init__(self, message: str, status: int | None = None, body: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class RemoteTimeout(RemoteError):
+    """The remote endpoint did not answer within the backend's timeout."""
+
+
+class RemoteBackend:
+    """Runs queries on ``endpoint`` (e.g. Oxigraph's ``/query``, Virtuoso's ``/sparql``)."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        credentials: Credentials | None = None,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self._client = httpx.Client(
+            timeout=timeout, auth=credentials.httpx_auth() if credentials else None, transport=transport
+        )
+        self._graphs: list[str] | None = None
+        self._graphs_at = 0.0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls, endpoint: str, env: Mapping[str, str] = os.environ) -> RemoteBackend:
+        """A backend for ``endpoint`` with credentials from ``KSGRAPH_BACKEND_USER``,
+        ``KSGRAPH_BACKEND_PASSWORD``, ``KSGRAPH_BACKEND_AUTH`` (basic or digest) and the timeout
+        from ``KSGRAPH_BACKEND_TIMEOUT`` (seconds, default 30)."""
+        user = env.get("KSGRAPH_BACKEND_USER")
+        scheme = env.get("KSGRAPH_BACKEND_AUTH", "basic").lower()
+        if scheme not in ("basic", "digest"):
+            raise RemoteError(f"KSGRAPH_BACKEND_AUTH must be basic or digest, not {scheme!r}")
+        credentials = Credentials(user, env.get("KSGRAPH_BACKEND_PASSWORD", ""), scheme) if user else None
+        return cls(endpoint, credentials=credentials, timeout=float(env.get("KSGRAPH_BACKEND_TIMEOUT", "30")))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def run(
+        self,
+        sparql: str,
+        *,
+        inferred: bool = True,
+        substitutions: Bindings | None = None,
+        provenance: bool = False,
+    ) -> Result:
+        graphs = [
+            g for g in self.graphs() if in_dataset(g, inferred=inferred) or (provenance and g == PROVENANCE_GRAPH)
+        ]
+        return self.query(with_values(with_prefixes(sparql), substitutions or {}), graphs, graphs)
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | tuple[str, ...] | None,
+        named_graphs: list[str] | tuple[str, ...] | None,
+        *,
+        timeout: float | None = None,
+    ) -> Result:
+        """Send ``sparql`` as it is, with the protocol dataset (None: the query's or the store's own)."""
+        params = [("default-graph-uri", g) for g in default_graphs or ()]
+        params += [("named-graph-uri", g) for g in named_graphs or ()]
+        return self._query(sparql, params, timeout)
+
+    def run_raw(self, sparql: str) -> ox.QuerySolutions:
+        result = self._query(with_prefixes(sparql), [])
+        if not isinstance(result, ox.QuerySolutions):
+            raise RemoteError("expected SELECT results")
+        return result
+
+    def graphs(self) -> list[str]:
+        """The store's named graphs, rediscovered every minute (a push may add some)."""
+        with self._lock:
+            if self._graphs is None or time.monotonic() - self._graphs_at > GRAPHS_TTL_SECONDS:
+                rows = self.run_raw(packaged_query("graphs"))
+                self._graphs = sorted(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
+                self._graphs_at = time.monotonic()
+            return list(self._graphs)
+
+    def _query(self, sparql: str, params: list[tuple[str, str]], timeout: float | None = None) -> Result:
+        try:
+            response = self._client.post(
+                self.endpoint,
+                params=params,
+                data={"query": sparql},
+                headers={"Accept": accept_for(sparql)},
+                timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            )
+        except httpx.TimeoutException as exc:
+            raise RemoteTimeout(f"{self.endpoint} did not answer in time: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise RemoteError(f"cannot reach {self.endpoint}: {exc}") from exc
+        if response.status_code != 200:
+            raise RemoteError(
+                f"{self.endpoint} answered HTTP {response.status_code}: {response.text[:300]}",
+                response.status_code,
+                response.text[:2000],
+            )
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media in ("application/sparql-results+json", "application/json"):
+            result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+            # ASK: a plain bool, as Store.query gives (the parser's QueryBoolean is truthy/falsy).
+            return result if isinstance(result, ox.QuerySolutions) else bool(result)
+        if media in ("application/n-triples", "text/plain"):
+            return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+        if media == "text/turtle":
+            return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.TURTLE)]
+        raise RemoteError(f"{self.endpoint} answered {media or 'no content type'}, not a SPARQL result")
+
+
+def accept_for(sparql: str) -> str:
+    """The Accept header for the query's form: graph formats for CONSTRUCT/DESCRIBE, else results."""
+    keyword = sparql[_PROLOGUE.match(sparql).end() :][:9].upper()  # type: ignore[union-attr]
+    return ACCEPT_GRAPH if keyword.startswith(("CONSTRUCT", "DESCRIBE")) else ACCEPT_RESULTS
+
+
+def with_prefixes(sparql: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """Declare the standard prefixes, as the local store does with ``prefixes=``. A query's own
+    declaration of the same prefix comes later and wins."""
+    header = "".join(f"PREFIX {p}: {ox.NamedNode(ns)}\n" for p, ns in prefixes.items())
+    return header + sparql
+
+
+def with_values(sparql: str, substitutions: Bindings) -> str:
+    """Bind variables with a trailing ``VALUES`` block; terms are written by pyoxigraph."""
+    if not substitutions:
+        return sparql
+    names = " ".join(str(v) for v in substitutions)
+    row = " ".join(str(t) for t in substitutions.values())
+    # A newline first: the query may end in a comment, which would swallow the block.
+    return f"{sparql}\nVALUES ({names}) {{ ({row}) }}\n"

@@ -1,0 +1,466 @@
+"""Validation of the data against the SHACL shapes of ``shapes/`` (the founding decision's rules).
+
+One fixed inference mode, on purpose: ``inference="none"``, with the ontology
+added to the data graph. The ontology supplies the class hierarchy, so
+``sh:targetClass ks:GovernanceGroup`` reaches every NPO and ``sh:class org:Role``
+recognises ``ks:chair``, but nothing is entailed: a report is about what the data
+states, not about what a reasoner would add. RDFS or OWL RL pre-inference would
+multiply validation time 5-22x (shared/HAZARDS.md; bench/results/validate.md)
+and the shapes do not need it. The ontology is added by us rather than through
+pySHACL's ``ont_graph``, whose partial "inoculation" leaves out the individuals
+(``ks:chair a org:Role``) that ``sh:class`` checks need.
+
+Each shape carries its rule id (``ksh:rule``), Swedish and English messages and
+``dcterms:source``; :class:`Result` brings these together with the focus node's
+label, so a report says which node, which rule and which source paragraph.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import DCTERMS, SH
+from ksgraph.rdfio.load import ParsedFile, parse_files, rdf_files
+from ksgraph.validation import workers as shacl_workers
+from ksgraph.validation.sparql import Queryable, bulk_constraints, evaluate, to_store
+from ksgraph.validation.view import StoreView, data_graph_names, rdflib_term
+
+INFERENCE_MODE = "none"
+KSH = rdflib.Namespace("https://w3id.org/ksgraph/shapes#")
+SHACL = rdflib.Namespace(SH)
+DCT = rdflib.Namespace(DCTERMS)
+
+
+class Severity(StrEnum):
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result, with everything a person needs to act on it."""
+
+    rule: str
+    severity: Severity
+    focus: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    message_sv: str
+    message_en: str
+    sources: tuple[str, ...]
+    shape: str
+    rule_label: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "ruleLabel": self.rule_label,
+            "severity": self.severity.value,
+            "focusNode": self.focus,
+            "focusLabel": self.focus_label,
+            "path": self.path,
+            "value": self.value,
+            "message": {"sv": self.message_sv, "en": self.message_en},
+            "sources": list(self.sources),
+            "shape": self.shape,
+        }
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    graph: rdflib.Graph
+    triples: int
+    seconds: float
+    focus_nodes: int | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        """Conforms unless there is a violation; warnings and infos are allowed."""
+        return not self.violations
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity is Severity.VIOLATION]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for r in self.results if r.severity is severity)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(text: str) -> object:
+    # Parsing is a pure function of the text, so a bounded cache is safe to share.
+    return prepareQuery(text)
+
+
+class PreparedQueryGraph(rdflib.Graph):
+    """A graph that parses each SPARQL text once.
+
+    pySHACL sends a SPARQL-based constraint's text to ``Graph.query`` once per focus
+    node; rdflib would parse and translate it every time (~20 ms for our constraints,
+    measured: more than the evaluation). The text is the same for every focus node
+    ($this is pre-bound), so the parsed query is reused.
+    """
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+# -- loading -------------------------------------------------------------------
+
+
+def _turtle_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.ttl") if p.is_file())
+
+
+def load_shapes(settings: Settings) -> rdflib.Graph:
+    """All shapes of ``shapes/`` as one graph. Raises LoadError on a broken file."""
+    return _graph_from(parse_files(_turtle_files(settings.shapes_dir)))
+
+
+def load_ontology(settings: Settings) -> rdflib.Graph:
+    return _graph_from(parse_files(rdf_files([settings.ontology_dir])))
+
+
+def data_from_files(paths: Sequence[Path]) -> rdflib.Graph:
+    """Exactly the given files (directories expanded). Raises LoadError with file, line and column."""
+    return _graph_from(parse_files(rdf_files(paths)))
+
+
+def data_from_store(store: ox.Store) -> rdflib.Graph:
+    """The store's asserted data graphs (not the ontology, inferences or provenance)."""
+    triples = (
+        ox.Triple(q.subject, q.predicate, q.object)
+        for g in data_graph_names(store)
+        for q in store.quads_for_pattern(None, None, None, g)
+    )
+    return _graph_from_triples(triples)
+
+
+def data_view(store: ox.Store) -> rdflib.Graph:
+    """The same data as :func:`data_from_store`, read from the store as it is asked for, not copied.
+
+    For targeted validation, which reads little of the data: a full validation reads all of
+    it and is faster from the copy. The store must not change while the view is used.
+    """
+    return PreparedQueryGraph(store=StoreView(store))
+
+
+def _graph_from(files: Iterable[ParsedFile]) -> rdflib.Graph:
+    return _graph_from_triples(ox.Triple(q.subject, q.predicate, q.object) for f in files for q in f.quads)
+
+
+def _graph_from_triples(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    # Terms converted once each (most recur) and added in one addN: half the time of writing
+    # N-Triples and parsing them with rdflib (2.7 s against 1.3 s for 100k triples), same graph.
+    graph = PreparedQueryGraph()
+    terms: dict[object, Node] = {}
+
+    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        found = terms.get(t)
+        if found is None:
+            found = terms[t] = rdflib_term(t)
+        return found
+
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)  # type: ignore[arg-type]
+    return graph
+
+
+# -- validating ------------------------------------------------------------------
+
+
+def validate(
+    data: rdflib.Graph,
+    settings: Settings,
+    *,
+    focus: Iterable[str] | None = None,
+    shapes: rdflib.Graph | None = None,
+    ontology: rdflib.Graph | None = None,
+    processes: int | None = None,
+    parallel_from: int | None = None,
+) -> Report:
+    """Validate ``data`` (plus the ontology) against the shapes.
+
+    pySHACL's share runs in ``processes`` processes (default: ``KSGRAPH_VALIDATE_WORKERS``
+    or the usable cores) once ``data`` has ``parallel_from`` triples; see
+    :mod:`ksgraph.validation.workers`.
+
+    ``focus`` restricts validation to these IRIs (the nodes an import touched and
+    their neighbourhood, see :mod:`ksgraph.changes.imports`); the data graph stays whole,
+    so constraints still see every neighbour. ``data`` is extended in place with
+    the ontology: pass a graph you own.
+    """
+    shapes = shapes if shapes is not None else load_shapes(settings)
+    ontology = ontology if ontology is not None else load_ontology(settings)
+    if not isinstance(data, PreparedQueryGraph):
+        own = PreparedQueryGraph()
+        own += data
+        data = own
+    triples = len(data)
+    data += ontology
+    started = time.perf_counter()
+    focus_count = 0
+    if focus is not None:
+        # pySHACL's own focus_nodes option also filters the value nodes of nested
+        # shapes (a qualified shape on an NPO's posts then sees none of them and
+        # reports false violations), so the focus is applied by rewriting each
+        # shape's targets into sh:targetNode instead: exact, and plain SHACL.
+        shapes, focus_count = _focused(shapes, data, {URIRef(f) for f in focus})
+    report_graph = rdflib.Graph()
+    if focus is None or focus_count:
+        # SPARQL constraints run once each in pyoxigraph (ksgraph.validation.sparql);
+        # pySHACL keeps the core constraints and any SPARQL constraint that module declines.
+        extra = rdflib.Graph()
+        core_shapes = rdflib.Graph()
+        core_shapes += shapes
+        bulk = bulk_constraints(shapes)
+        if bulk:
+            store = _queryable(data)
+            for constraint in bulk:
+                if evaluate(constraint, targets(shapes, constraint.shape, data), store, extra) is not None:
+                    core_shapes.remove((constraint.shape, SHACL.sparql, constraint.node))
+
+        def run_pyshacl(share: rdflib.Graph) -> rdflib.Graph:
+            _, report, _ = pyshacl.validate(
+                data,
+                shacl_graph=share,
+                inference=INFERENCE_MODE,
+                inplace=True,
+                allow_warnings=True,
+                allow_infos=True,
+            )
+            return report
+
+        def weight(shape: Node) -> int:
+            return len(targets(core_shapes, shape, data))
+
+        # A focused validation checks a few nodes: not worth a fork, and a store view must not cross one.
+        share_among = 1 if focus is not None else processes
+        report_graph = shacl_workers.run(run_pyshacl, data, core_shapes, weight, share_among, parallel_from)
+        _merge(report_graph, extra)
+    seconds = time.perf_counter() - started
+    results = _results(report_graph, shapes, data)
+    return Report(results, report_graph, triples, seconds, None if focus is None else focus_count, rules(shapes))
+
+
+def _queryable(data: rdflib.Graph) -> Queryable:
+    """The data for SPARQL constraints evaluated in pyoxigraph: a view's own store, else a copy."""
+    if isinstance(data.store, StoreView):
+        return data.store.sparql()
+    return to_store(data)
+
+
+def _merge(report: rdflib.Graph, extra: rdflib.Graph) -> None:
+    """Add results evaluated outside pySHACL to its report, keeping sh:conforms and sh:result right."""
+    report += extra
+    node = report.value(None, RDF.type, SHACL.ValidationReport, any=False)
+    if node is None:
+        return
+    for result in extra.subjects(RDF.type, SHACL.ValidationResult):
+        report.add((node, SHACL.result, result))
+    if any(True for _ in extra.subjects(SHACL.resultSeverity, SHACL.Violation)):
+        report.set((node, SHACL.conforms, Literal(False)))
+
+
+TARGETS = shacl_workers.TARGETS
+
+
+def targets(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph) -> set[Node]:
+    """The nodes ``shape`` targets in ``data`` (SHACL 2.1.3; implicit class targets are not used here)."""
+    found: set[Node] = set()
+    for cls in shapes.objects(shape, SHACL.targetClass):
+        for sub in data.transitive_subjects(RDFS.subClassOf, cls):
+            found.update(data.subjects(RDF.type, sub))
+    for prop in shapes.objects(shape, SHACL.targetSubjectsOf):
+        found.update(data.subjects(prop, None))
+    for prop in shapes.objects(shape, SHACL.targetObjectsOf):
+        found.update(data.objects(None, prop))
+    found.update(shapes.objects(shape, SHACL.targetNode))
+    return found
+
+
+def _focused(shapes: rdflib.Graph, data: rdflib.Graph, focus: set[URIRef]) -> tuple[rdflib.Graph, int]:
+    """A copy of ``shapes`` whose shapes target only the focus nodes they targeted before."""
+    focused = rdflib.Graph()
+    focused += shapes
+    kept: set[Node] = set()
+    types = {node: set(data.objects(node, RDF.type)) for node in focus}
+    for shape in {s for prop in TARGETS for s in shapes.subjects(prop, None)}:
+        mine = _targets_among(shapes, shape, data, types)
+        for prop in TARGETS:
+            focused.remove((shape, prop, None))
+        for node in mine:
+            focused.add((shape, SHACL.targetNode, node))
+        kept |= mine
+    return focused, len(kept)
+
+
+def _targets_among(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph, types: dict[URIRef, set[Node]]) -> set[Node]:
+    """``targets(shapes, shape, data)`` among the focus nodes (``types``: each one's classes).
+
+    Asks about the focus nodes only: enumerating every instance of a class reads a large part of the data.
+    """
+    found: set[Node] = {n for n in shapes.objects(shape, SHACL.targetNode) if n in types}
+    for cls in shapes.objects(shape, SHACL.targetClass):
+        classes = set(data.transitive_subjects(RDFS.subClassOf, cls))
+        found.update(n for n, mine in types.items() if not mine.isdisjoint(classes))
+    for prop in shapes.objects(shape, SHACL.targetSubjectsOf):
+        found.update(n for n in types if (n, prop, None) in data)
+    for prop in shapes.objects(shape, SHACL.targetObjectsOf):
+        found.update(n for n in types if (None, prop, n) in data)
+    return found
+
+
+def rules(shapes: rdflib.Graph) -> dict[str, str]:
+    """Rule id → its name: from the rule catalogue (shapes/00-rules.ttl), else its first shape's label."""
+    found: dict[str, str] = {}
+    for shape, rule in sorted(shapes.subject_objects(KSH.rule), key=lambda t: str(t[0]), reverse=True):
+        found[str(rule)] = _text(shapes, shape, RDFS.label, "en").removeprefix(str(rule)).strip()
+    for entry, rule in shapes.subject_objects(KSH.ruleId):
+        found[str(rule)] = _text(shapes, entry, RDFS.label, "en")
+    return dict(sorted(found.items(), key=lambda kv: _rule_order(kv[0])))
+
+
+def _rule_order(rule: str) -> tuple[str, int, str]:
+    """R2 before R10: the family letters, then the number."""
+    letters = "".join(ch for ch in rule if not ch.isdigit())
+    digits = "".join(ch for ch in rule if ch.isdigit())
+    return (letters, int(digits) if digits else 0, rule)
+
+
+def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph) -> list[Result]:
+    out = []
+    for node in report.subjects(RDF.type, SHACL.ValidationResult):
+        shape = report.value(node, SHACL.sourceShape)
+        owner = _rule_shape(shapes, shape)
+        severity = Severity(str(report.value(node, SHACL.resultSeverity)).rsplit("#", 1)[-1])
+        focus = report.value(node, SHACL.focusNode)
+        messages = list(report.objects(node, SHACL.resultMessage))
+        sv = _pick(messages, "sv") or _text(shapes, owner, SHACL.message, "sv")
+        en = _pick(messages, "en") or _text(shapes, owner, SHACL.message, "en")
+        path = report.value(node, SHACL.resultPath)
+        value = report.value(node, SHACL.value)
+        out.append(
+            Result(
+                rule=str(shapes.value(owner, KSH.rule) or "?"),
+                severity=severity,
+                focus=_show(focus),
+                focus_label=_label(data, focus),
+                path=_show_path(report, path) if path is not None else None,
+                value=_show(value) if value is not None else None,
+                message_sv=sv,
+                message_en=en,
+                sources=tuple(sorted(str(s) for s in shapes.objects(owner, DCT.source))),
+                shape=_show(owner),
+                rule_label=_text(shapes, owner, RDFS.label, "en"),
+            )
+        )
+    out.sort(key=lambda r: (_rule_order(r.rule), list(Severity).index(r.severity), r.focus, r.shape, r.value or ""))
+    return out
+
+
+def _rule_shape(shapes: rdflib.Graph, shape: Node | None) -> Node | None:
+    """The shape that carries the rule metadata: the source shape or the shape that contains it."""
+    seen = set()
+    while shape is not None and shape not in seen:
+        seen.add(shape)
+        if (shape, KSH.rule, None) in shapes:
+            return shape
+        shape = next(
+            (
+                parent
+                for prop in (SHACL.property, SHACL.node, SHACL["not"], SHACL.qualifiedValueShape)
+                for parent in shapes.subjects(prop, shape)
+            ),
+            None,
+        ) or _list_owner(shapes, shape)
+    return shape
+
+
+def _list_owner(shapes: rdflib.Graph, member: Node) -> Node | None:
+    """The shape whose sh:or/sh:and/sh:xone list holds ``member``."""
+    for cell in shapes.subjects(RDF.first, member):
+        head = cell
+        while True:
+            prev = shapes.value(predicate=RDF.rest, object=head)
+            if prev is None:
+                break
+            head = prev
+        for prop in (SHACL["or"], SHACL["and"], SHACL.xone):
+            owner = shapes.value(predicate=prop, object=head)
+            if owner is not None:
+                return owner
+    return None
+
+
+def _pick(literals: Iterable[Node], lang: str) -> str:
+    return next((str(x) for x in literals if isinstance(x, Literal) and x.language == lang), "")
+
+
+def _text(graph: rdflib.Graph, node: Node | None, prop: URIRef, lang: str) -> str:
+    if node is None:
+        return ""
+    return _pick(graph.objects(node, prop), lang) or next((str(x) for x in graph.objects(node, prop)), "")
+
+
+def _label(data: rdflib.Graph, node: Node | None) -> str | None:
+    if node is None:
+        return None
+    return _pick(data.objects(node, SKOS.prefLabel), "sv") or _pick(data.objects(node, RDFS.label), "sv") or None
+
+
+def _show(term: Node | None) -> str:
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        return term.n3()
+    return str(term)
+
+
+def _show_path(graph: rdflib.Graph, path: Node) -> str:
+    """A SHACL property path as SPARQL-like text (``^org:postIn``, ``ks:a/ks:b``)."""
+    if isinstance(path, URIRef):
+        return _short(path)
+    inverse = graph.value(path, SHACL.inversePath)
+    if inverse is not None:
+        return "^" + _show_path(graph, inverse)
+    if (path, RDF.first, None) in graph:
+        return "/".join(_show_path(graph, p) for p in Collection(graph, path))
+    return _show(path)
+
+
+_PREFIXES = {
+    "https://w3id.org/ksgraph/ontology#": "ks:",
+    "http://www.w3.org/ns/org#": "org:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://purl.org/dc/terms/": "dcterms:",
+    "http://www.w3.org/2006/time#": "time:",
+}
+
+
+def _short(iri: URIRef) -> str:
+    for ns, prefix in _PREFIXES.items():
+        if str(iri).startswith(ns):
+            return prefix + str(iri)[len(ns) :]
+    return f"<{iri}>"
