@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from ksgraph.changes.build import build
 from ksgraph.core.settings import Settings, project_root
-from ksgraph.sparql.query import run
+from ksgraph.sparql.run import run
 from ksgraph.store.versions import GraphStore
 from ksgraph.temporal.asof import snapshot
 

@@ -41,7 +41,8 @@ import httpx
 from ksgraph.core.settings import Settings, load_settings, project_root
 from ksgraph.core.vocab import PREFIXES
 from ksgraph.http.launch import free_port, running_server
-from ksgraph.sparql.query import NamedQuery, named_queries, to_term
+from ksgraph.sparql.catalogue import NamedQuery, named_queries
+from ksgraph.sparql.params import to_term
 from ksgraph.sparql.scan import tokens
 from ksgraph.store.versions import GraphStore
 

@@ -34,7 +34,8 @@ from generate import generate  # noqa: E402
 
 from ksgraph.changes.build import source_files  # noqa: E402
 from ksgraph.core.settings import load_settings  # noqa: E402
-from ksgraph.reasoning.reason import Engine, Triple, infer, to_rdflib  # noqa: E402
+from ksgraph.core.terms import Triple, to_rdflib  # noqa: E402
+from ksgraph.reasoning.reason import Engine, infer  # noqa: E402
 
 
 @dataclass

@@ -41,7 +41,7 @@ from suite.procs import Child, kill_all, log, run  # noqa: E402
 from suite.report import write_outputs  # noqa: E402
 from suite.servers import ksgraph_http, oxigraph_http, query_texts  # noqa: E402
 
-from ksgraph.sparql.query import named_queries  # noqa: E402
+from ksgraph.sparql.catalogue import named_queries  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CLI = BIN / "ksgraph"

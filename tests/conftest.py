@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from ksgraph.changes.build import build
 from ksgraph.core.settings import Settings, load_settings, project_root
+from ksgraph.http.launch import running_server
 
 ROOT = project_root()
 SHARED = ROOT.parent / "shared"
@@ -53,3 +57,22 @@ def run_cli(
         timeout=timeout,
         cwd=ROOT,
     )
+
+
+@contextlib.contextmanager
+def serving(
+    store: Path | None, log: Path, env: dict[str, str] | None = None, *, backend: str | None = None
+) -> Iterator[httpx.Client]:
+    """A real ``ksgraph serve`` (as a user starts it) and an HTTP client with its address as base URL."""
+    with (
+        running_server(store, log, {"KSGRAPH_WORKERS": "1", **(env or {})}, backend=backend) as running,
+        httpx.Client(base_url=running.url, timeout=60, follow_redirects=True) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings) -> Iterator[httpx.Client]:
+    """``ksgraph serve`` on the built store, for tests that only read: one server for the session."""
+    with serving(built_settings.store_dir, tmp_path_factory.mktemp("site") / "server.log") as client:
+        yield client

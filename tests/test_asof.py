@@ -9,7 +9,10 @@ import pytest
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import ID, XSD
-from ksgraph.sparql.query import QueryError, bind_params, named_queries, run
+from ksgraph.sparql.catalogue import named_queries
+from ksgraph.sparql.errors import QueryError
+from ksgraph.sparql.params import bind_params
+from ksgraph.sparql.run import run
 from ksgraph.store.versions import GraphStore
 from ksgraph.temporal.asof import (
     Bounds,
@@ -87,12 +90,12 @@ def test_an_ending_of_unknown_time_makes_the_days_after_the_last_attestation_unk
 
 
 def test_as_of_values_and_the_default_for_queries_with_their_own_dates() -> None:
-    assert parse_as_of("2019-06-30") == D("2019-06-30")
+    assert parse_as_of("2019-06-30", today=D("2026-11-23")) == D("2019-06-30")
     assert parse_as_of("today", today=D("2026-11-23")) == D("2026-11-23")
-    assert parse_as_of("all") is None
+    assert parse_as_of("all", today=D("2026-11-23")) is None
     for bad in ("2019-13-01", "2019", "yesterday"):
         with pytest.raises(QueryError):
-            parse_as_of(bad)
+            parse_as_of(bad, today=D("2026-11-23"))
     assert default_as_of("# title: x\n# temporal: own dates\nSELECT * {}") == "all"
     assert default_as_of("# title: x\nSELECT * {}\n# temporal: not in the header") == "today"
 

@@ -12,8 +12,8 @@ from rdflib.compare import to_canonical_graph
 
 from ksgraph.changes.build import build
 from ksgraph.core.settings import Settings
+from ksgraph.core.terms import to_rdflib
 from ksgraph.core.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, data_graph
-from ksgraph.reasoning.reason import to_rdflib
 from ksgraph.store.versions import GraphStore, StoreMissing, named_quads
 
 from .conftest import ROOT, run_cli

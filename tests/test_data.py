@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from ksgraph.core.vocab import KS
+from ksgraph.core.vocab import KS_NS as KS
 
 from .conftest import ROOT
 

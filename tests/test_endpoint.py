@@ -30,7 +30,7 @@ from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import INFERRED_GRAPH, data_graph
 from ksgraph.http.launch import Running, free_port, running_server
 from ksgraph.publish.push import Target, push, read_source
-from ksgraph.sparql.query import run
+from ksgraph.sparql.run import run
 from ksgraph.store.versions import GraphStore
 
 from .publish_servers import oxigraph_server

@@ -11,9 +11,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.core.settings import Settings
+from ksgraph.core.settings import Settings, load_settings
 from ksgraph.http.launch import Running
-from ksgraph.sparql.query import bind_params, named_queries, run
+from ksgraph.sparql.catalogue import named_queries
+from ksgraph.sparql.params import bind_params
+from ksgraph.sparql.run import run
 from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of
 
 from .test_endpoint import home, local, server  # noqa: F401  (module-scoped fixtures: one server here too)
@@ -60,7 +62,7 @@ def test_every_named_query_runs_and_matches_the_cli_answer(
         got = response.json()["results"]["bindings"]
         # Like the CLI, a named query answers about today unless it handles dates itself (issue 11).
         # On a remote backend there is no as-of snapshot: the whole graph (docs/PUBLISHING.md).
-        on = None if server.backend else parse_as_of(default_as_of(query.text))
+        on = None if server.backend else parse_as_of(default_as_of(query.text), today=load_settings().today())
         bound = bind_params(query, params)
         result = (
             run(local, query.text, substitutions=bound)

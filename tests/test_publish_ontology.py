@@ -6,21 +6,18 @@ import re
 import subprocess
 import sys
 
+import httpx
 import pyoxigraph as ox
 import pytest
-from fastapi.testclient import TestClient
 
-from ksgraph.core.settings import Settings
-from ksgraph.core.vocab import KS
-from ksgraph.http.linked_data import create_publish_app
-from ksgraph.http.publish_settings import PublishSettings
+from ksgraph.core.vocab import KS_NS as KS
 
 from .conftest import ROOT, run_cli
 
 
 @pytest.fixture(scope="module")
-def client(built_settings: Settings) -> TestClient:
-    return TestClient(create_publish_app(built_settings, PublishSettings()))
+def client(site: httpx.Client) -> httpx.Client:
+    return site
 
 
 def ontology_triples() -> set[ox.Triple]:
@@ -30,7 +27,7 @@ def ontology_triples() -> set[ox.Triple]:
     return triples
 
 
-def test_every_term_has_an_anchor_on_the_html_page(client: TestClient) -> None:
+def test_every_term_has_an_anchor_on_the_html_page(client: httpx.Client) -> None:
     response = client.get("/ontology", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     anchors = set(re.findall(r'id="([^"]+)"', response.text))
@@ -53,7 +50,7 @@ def test_every_term_has_an_anchor_on_the_html_page(client: TestClient) -> None:
         ("application/ld+json", ox.RdfFormat.JSON_LD),
     ],
 )
-def test_ontology_as_rdf_is_the_ontology(client: TestClient, accept: str, fmt: ox.RdfFormat) -> None:
+def test_ontology_as_rdf_is_the_ontology(client: httpx.Client, accept: str, fmt: ox.RdfFormat) -> None:
     response = client.get("/ontology", headers={"Accept": accept})
     assert response.status_code == 200
     served = {q.triple for q in ox.parse(response.content, format=fmt)}
@@ -67,7 +64,7 @@ def test_ontology_as_rdf_is_the_ontology(client: TestClient, accept: str, fmt: o
     assert len(served) == len(expected)
 
 
-def test_version_iri_resolves_only_for_the_current_version(client: TestClient) -> None:
+def test_version_iri_resolves_only_for_the_current_version(client: httpx.Client) -> None:
     version = next(
         t.object.value for t in ontology_triples() if t.predicate.value == "http://www.w3.org/2002/07/owl#versionInfo"
     )

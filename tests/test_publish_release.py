@@ -12,7 +12,8 @@ from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import DCAT, VOID
 from ksgraph.publish.release import graph_file_name, verify_release
 from ksgraph.publish.void import DATASET_IRI
-from ksgraph.store.versions import GraphStore, graph_names, named_quads
+from ksgraph.store.dataset import graph_names
+from ksgraph.store.versions import GraphStore, named_quads
 
 from .conftest import ROOT, run_cli
 

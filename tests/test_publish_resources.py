@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from fastapi.testclient import TestClient
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import DCTERMS, ID, KS, ORG, RDF, RDFS, SKOS, data_graph
-from ksgraph.http.linked_data import create_publish_app
-from ksgraph.http.publish_settings import PublishSettings
 from ksgraph.store.versions import GraphStore
 
-from .publish_servers import uvicorn_server
+from .conftest import serving
 
 NPO = ID + "npo/akut-vard"
 SKS = ID + "group/sks"
@@ -30,8 +28,9 @@ RDF_TYPES = {
 
 
 @pytest.fixture(scope="module")
-def client(built_settings: Settings) -> TestClient:
-    return TestClient(create_publish_app(built_settings, PublishSettings()))
+def client(site: httpx.Client) -> httpx.Client:
+    """``ksgraph serve`` itself: the pages are tested where users read them."""
+    return site
 
 
 def triples_of(response: httpx.Response, media: str) -> set[ox.Triple]:
@@ -42,7 +41,7 @@ def t(s: str, p: str, o: ox.NamedNode | ox.Literal) -> ox.Triple:
     return ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o)
 
 
-def test_npo_iri_gives_its_triples_as_turtle(client: TestClient) -> None:
+def test_npo_iri_gives_its_triples_as_turtle(client: httpx.Client) -> None:
     response = client.get("/id/npo/akut-vard", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
@@ -57,7 +56,7 @@ def test_npo_iri_gives_its_triples_as_turtle(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("media", list(RDF_TYPES))
-def test_every_rdf_representation_carries_the_same_triples(client: TestClient, media: str) -> None:
+def test_every_rdf_representation_carries_the_same_triples(client: httpx.Client, media: str) -> None:
     turtle = triples_of(client.get("/id/npo/akut-vard", headers={"Accept": "text/turtle"}), "text/turtle")
     by_accept = client.get("/id/npo/akut-vard", headers={"Accept": media})
     assert by_accept.status_code == 200
@@ -69,7 +68,7 @@ def test_every_rdf_representation_carries_the_same_triples(client: TestClient, m
     assert triples_of(by_format, media) == turtle
 
 
-def test_json_ld_reads_naturally_with_the_context(client: TestClient) -> None:
+def test_json_ld_reads_naturally_with_the_context(client: httpx.Client) -> None:
     doc = client.get("/id/npo/akut-vard", headers={"Accept": "application/ld+json"}).json()
     node = doc if "@id" in doc and doc["@id"] == NPO else next(n for n in doc["@graph"] if n["@id"] == NPO)
     assert node["prefLabel"]["sv"] == "NPO Akut vård"
@@ -77,7 +76,7 @@ def test_json_ld_reads_naturally_with_the_context(client: TestClient) -> None:
     assert "@context" in doc and doc["@context"]["prefLabel"]["@container"] == "@language"
 
 
-def test_negotiation_prefers_quality_and_falls_back_to_html(client: TestClient) -> None:
+def test_negotiation_prefers_quality_and_falls_back_to_html(client: httpx.Client) -> None:
     weighted = client.get("/id/npo/akut-vard", headers={"Accept": "text/turtle;q=0.5, application/n-triples"})
     assert weighted.headers["content-type"].startswith("application/n-triples")
     browser = client.get("/id/npo/akut-vard", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
@@ -87,13 +86,13 @@ def test_negotiation_prefers_quality_and_falls_back_to_html(client: TestClient) 
     assert client.get("/id/npo/akut-vard?format=docx").status_code == 400
 
 
-def test_unknown_iri_is_404_in_every_representation(client: TestClient) -> None:
+def test_unknown_iri_is_404_in_every_representation(client: httpx.Client) -> None:
     for accept in ("text/html", "text/turtle", "application/ld+json"):
         response = client.get("/id/npo/no-such-area", headers={"Accept": accept})
         assert response.status_code == 404, accept
 
 
-def test_html_page_shows_labels_type_level_links_sources_posts_and_diagram(client: TestClient) -> None:
+def test_html_page_shows_labels_type_level_links_sources_posts_and_diagram(client: httpx.Client) -> None:
     response = client.get("/id/npo/akut-vard", headers={"Accept": "text/html"})
     assert response.status_code == 200
     html = response.text
@@ -109,7 +108,7 @@ def test_html_page_shows_labels_type_level_links_sources_posts_and_diagram(clien
     assert 'href="/id/group/sks"' in svg and "NPO Akut vård" in svg
 
 
-def test_page_of_a_hub_lists_what_reports_to_it_and_its_members(client: TestClient) -> None:
+def test_page_of_a_hub_lists_what_reports_to_it_and_its_members(client: httpx.Client) -> None:
     html = client.get("/id/group/sks").text
     members = html[html.index("<h2>Members") : html.index("</table>", html.index("<h2>Members"))]
     assert 'href="/id/person/mats-bojestig"' in members and "2021-09-20" in members
@@ -118,7 +117,7 @@ def test_page_of_a_hub_lists_what_reports_to_it_and_its_members(client: TestClie
     assert "more" in svg  # dozens of groups report to SKS: the diagram shows six and a "+N more" box
 
 
-def test_text_from_the_data_is_escaped(scratch_settings: Settings) -> None:
+def test_text_from_the_data_is_escaped(scratch_settings: Settings, tmp_path: Path) -> None:
     evil = ID + "npo/evil"
     graph = ox.NamedNode(data_graph("national"))
     with GraphStore(scratch_settings.store_dir).write() as store:
@@ -131,34 +130,33 @@ def test_text_from_the_data_is_escaped(scratch_settings: Settings) -> None:
             (evil, DCTERMS + "description", ox.Literal('"><script>alert(2)</script>')),
         ):
             store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, graph))
-    client = TestClient(create_publish_app(scratch_settings, PublishSettings()))
-    for path in ("/id/npo/evil", "/id/group/sks"):
-        html = client.get(path).text
+    with serving(scratch_settings.store_dir, tmp_path / "server.log") as client:
+        pages = {path: client.get(path).text for path in ("/id/npo/evil", "/id/group/sks")}
+    for path, html in pages.items():
         assert "<script>" not in html, path
         assert "<img src=x" not in html, path
         assert 'href="javascript:' not in html, path
-    page = client.get("/id/npo/evil").text
+    page = pages["/id/npo/evil"]
     assert "&lt;script&gt;alert(&#34;sv&#34;)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
-def test_public_base_maps_the_namespace_onto_the_deployment(
-    built_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KSGRAPH_PUBLIC_BASE", "https://ks.example.se/graph/")
-    client = TestClient(create_publish_app(built_settings))
-    html = client.get("/id/npo/akut-vard").text
+def test_public_base_maps_the_namespace_onto_the_deployment(built_settings: Settings, tmp_path: Path) -> None:
+    env = {"KSGRAPH_PUBLIC_BASE": "https://ks.example.se/graph/"}
+    with serving(built_settings.store_dir, tmp_path / "server.log", env) as client:
+        html = client.get("/id/npo/akut-vard").text
+        void = client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text
+        turtle = client.get("/id/npo/akut-vard", headers={"Accept": "application/n-triples"}).text
     assert 'href="https://ks.example.se/graph/id/group/sks"' in html
     assert 'href="/id/group/sks"' not in html
-    void = client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text
     assert "<https://ks.example.se/graph/sparql>" in void
     # The IRI served is the w3id one whatever the deployment's address.
-    turtle = client.get("/id/npo/akut-vard", headers={"Accept": "application/n-triples"}).text
     assert f"<{NPO}>" in turtle
 
 
-def test_a_real_server_answers_curl_with_turtle(built_settings: Settings) -> None:
-    with uvicorn_server(create_publish_app(built_settings, PublishSettings())) as base:
+def test_a_real_server_answers_curl_with_turtle(site: httpx.Client) -> None:
+    base = str(site.base_url).rstrip("/")
+    if True:  # the whole conversation with the one server
         response = httpx.get(f"{base}/id/npo/akut-vard", headers={"Accept": "text/turtle"}, timeout=30)
         assert response.status_code == 200
         assert t(NPO, RDF + "type", ox.NamedNode(KS + "NationalProgrammeArea")) in triples_of(response, "text/turtle")
@@ -177,7 +175,7 @@ def test_a_real_server_answers_curl_with_turtle(built_settings: Settings) -> Non
         assert json.loads(httpx.get(f"{base}/id/group/sks?format=jsonld", timeout=30).text)
 
 
-def test_one_resource_of_every_class_resolves(client: TestClient, built_settings: Settings) -> None:
+def test_one_resource_of_every_class_resolves(client: httpx.Client, built_settings: Settings) -> None:
     store = GraphStore(built_settings.store_dir).open_read()
     firsts = {
         row["class"].value: row["s"].value

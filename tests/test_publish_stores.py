@@ -14,20 +14,19 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from fastapi.testclient import TestClient
 
-from ksgraph.core.settings import Settings
+from ksgraph.core.settings import Credentials, Settings, load_settings
 from ksgraph.core.vocab import ID, KS
-from ksgraph.http.linked_data import create_publish_app
-from ksgraph.http.publish_settings import PublishSettings
 from ksgraph.http.resources import describe
 from ksgraph.publish.facts import collect_facts
-from ksgraph.publish.push import Credentials, Target, push, read_source
-from ksgraph.store.backend import LocalBackend
-from ksgraph.store.remote import RemoteBackend
+from ksgraph.publish.push import Target, push, read_source
+from ksgraph.sparql.backend import open_backend
+from ksgraph.sparql.local import LocalBackend
+from ksgraph.sparql.remote import RemoteBackend
+from ksgraph.store.dataset import ASSERTED
 from ksgraph.store.versions import GraphStore
 
-from .conftest import run_cli
+from .conftest import run_cli, serving
 from .publish_servers import oxigraph_server, virtuoso_server
 
 VIRTUOSO_ENV = {"KSGRAPH_PUSH_USER": "dba", "KSGRAPH_PUSH_PASSWORD": "dba", "KSGRAPH_PUSH_AUTH": "digest"}
@@ -148,27 +147,28 @@ def loaded(oxigraph: Remote, virtuoso: Remote, built_settings: Settings) -> dict
 
 @pytest.mark.parametrize("store", ["oxigraph", "virtuoso"])
 def test_remote_backend_serves_what_the_local_store_serves(
-    store: str, loaded: dict[str, Remote], built_settings: Settings
+    store: str, loaded: dict[str, Remote], built_settings: Settings, site: httpx.Client, tmp_path: Path
 ) -> None:
     backend = RemoteBackend(loaded[store].query)
     local = LocalBackend(GraphStore(built_settings.store_dir))
     try:
         for path in ("npo/akut-vard", "group/sks", "healthcare-region/norra"):
             assert set(describe(backend, ID + path)) == set(describe(local, ID + path)), path
-        remote_app = TestClient(create_publish_app(built_settings, PublishSettings(), runner=backend))
-        local_app = TestClient(create_publish_app(built_settings, PublishSettings()))
+        # `ksgraph serve --backend URL` against `ksgraph serve` on the local store.
+        with serving(None, tmp_path / "server.log", backend=loaded[store].query) as remote_app:
+            remote_page = remote_app.get("/id/npo/akut-vard").text
+            assert remote_app.get("/id/npo/not-there").status_code == 404
         # The History section is drawn from the local store only (ksgraph.temporal.history reads it directly);
         # everything else on the page is the same.
-        local_page = local_app.get("/id/npo/akut-vard").text
+        local_page = site.get("/id/npo/akut-vard").text
         assert "<h2>History</h2>" in local_page
-        assert remote_app.get("/id/npo/akut-vard").text == without_history(local_page)
-        assert remote_app.get("/id/npo/not-there").status_code == 404
+        assert remote_page == without_history(local_page)
         assert collect_facts(backend.run_raw).graphs == collect_facts(local.run_raw).graphs
     finally:
         backend.close()
     if store == "virtuoso":  # its authenticated endpoint, with credentials from the environment
         env = {"KSGRAPH_BACKEND_USER": "dba", "KSGRAPH_BACKEND_PASSWORD": "dba", "KSGRAPH_BACKEND_AUTH": "digest"}
-        authenticated = RemoteBackend.from_env(loaded[store].update, env)
+        authenticated = open_backend(load_settings(backend=loaded[store].update, env=env))
         try:
             assert set(describe(authenticated, ID + "npo/akut-vard")) == set(describe(local, ID + "npo/akut-vard"))
         finally:
@@ -191,7 +191,7 @@ def test_remote_backend_keeps_the_dataset_and_binds_parameters(store: str, loade
         with_inferences = [r["level"] for r in backend.run(level, substitutions=npo)]
         assert with_inferences == [ox.NamedNode(KS + "macro")]
         # Level is inferred: asserted-only leaves it out, as `ksgraph query --asserted-only` does.
-        assert list(backend.run(level, inferred=False, substitutions=npo)) == []
+        assert list(backend.run(level, view=ASSERTED, substitutions=npo)) == []
         # A literal parameter is a term: quotes in it cannot end the string and change the query.
         label = "SELECT ?l WHERE { ?s skos:prefLabel ?l }"
         hostile = {ox.Variable("l"): ox.Literal('x" } UNION { ?s ?p ?o } #', language="sv")}

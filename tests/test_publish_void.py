@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import httpx
 import pyoxigraph as ox
 import pytest
-from fastapi.testclient import TestClient
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import DCAT, DCTERMS, OWL, RDF, VOID, XSD
-from ksgraph.http.linked_data import create_publish_app
-from ksgraph.http.publish_settings import PublishSettings
 from ksgraph.publish.void import DATASET_IRI
 from ksgraph.store.stats import graph_sizes
 from ksgraph.store.versions import GraphStore
@@ -18,8 +16,8 @@ DS = ox.NamedNode(DATASET_IRI)
 
 
 @pytest.fixture(scope="module")
-def void(built_settings: Settings) -> ox.Store:
-    client = TestClient(create_publish_app(built_settings, PublishSettings()))
+def void(built_settings: Settings, site: httpx.Client) -> ox.Store:
+    client = site
     response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
@@ -43,7 +41,7 @@ def test_dataset_is_void_and_dcat_with_licence_version_publisher_and_modified(vo
     assert isinstance(modified, ox.Literal) and modified.datatype == ox.NamedNode(XSD + "dateTime")
 
 
-def test_triples_per_graph_match_the_store(void: ox.Store, built_settings: Settings) -> None:
+def test_triples_per_graph_match_the_store(void: ox.Store, built_settings: Settings, site: httpx.Client) -> None:
     sizes = graph_sizes(GraphStore(built_settings.store_dir).open_read())
     described = {s.value: int(objects(void, s, VOID + "triples")[0].value) for s in objects(void, DS, VOID + "subset")}
     assert described == sizes
@@ -51,8 +49,10 @@ def test_triples_per_graph_match_the_store(void: ox.Store, built_settings: Setti
     assert int(total.value) == sum(sizes.values())
 
 
-def test_example_resources_resolve_and_endpoint_is_advertised(void: ox.Store, built_settings: Settings) -> None:
-    client = TestClient(create_publish_app(built_settings, PublishSettings()))
+def test_example_resources_resolve_and_endpoint_is_advertised(
+    void: ox.Store, built_settings: Settings, site: httpx.Client
+) -> None:
+    client = site
     examples = objects(void, DS, VOID + "exampleResource")
     assert len(examples) >= 3
     for example in examples:
@@ -62,8 +62,8 @@ def test_example_resources_resolve_and_endpoint_is_advertised(void: ox.Store, bu
     assert endpoint.value.endswith("/sparql")
 
 
-def test_description_negotiates_rdf_formats(built_settings: Settings) -> None:
-    client = TestClient(create_publish_app(built_settings, PublishSettings()))
+def test_description_negotiates_rdf_formats(built_settings: Settings, site: httpx.Client) -> None:
+    client = site
     turtle = client.get("/.well-known/void?format=ttl")
     as_json = client.get("/dataset", headers={"Accept": "application/ld+json"})
     assert as_json.status_code == 200 and as_json.json()

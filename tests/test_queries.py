@@ -13,7 +13,10 @@ import pyoxigraph as ox
 import pytest
 
 from ksgraph.core.settings import Settings
-from ksgraph.sparql.query import QueryError, bind_params, named_queries, rows, run
+from ksgraph.sparql.catalogue import named_queries
+from ksgraph.sparql.errors import QueryError
+from ksgraph.sparql.params import bind_params
+from ksgraph.sparql.run import rows, run
 from ksgraph.store.versions import GraphStore
 
 from .conftest import ROOT, run_cli

@@ -13,18 +13,11 @@ import pytest
 import rdflib
 
 from ksgraph.core.settings import Settings
-from ksgraph.core.vocab import ID, INFERRED_GRAPH, KS, ORG, is_asserted_graph
-from ksgraph.reasoning.reason import (
-    Engine,
-    asserted_triples,
-    infer,
-    infer_store,
-    is_noise,
-    materialise,
-    to_ox,
-    to_rdflib,
-)
-from ksgraph.sparql.query import run
+from ksgraph.core.terms import to_ox, to_rdflib
+from ksgraph.core.vocab import ID, INFERRED_GRAPH, KS, KS_NS, ORG
+from ksgraph.reasoning.reason import Engine, asserted_triples, infer, infer_store, is_noise, materialise
+from ksgraph.sparql.run import run
+from ksgraph.store.dataset import is_asserted_graph
 from ksgraph.store.versions import GraphStore
 
 from .conftest import ROOT
@@ -285,7 +278,7 @@ def test_chain_results_that_feed_other_rules_are_reasoned_over_again() -> None:
     """)
     results = {engine: infer(data, engine).inferred for engine in Engine}
     assert results[Engine.reasonable] == results[Engine.owlrl]
-    expected = (rdflib.URIRef(ID + "n"), rdflib.URIRef(KS + "relatedLocally"), rdflib.URIRef(ID + "l"))
+    expected = (rdflib.URIRef(ID + "n"), rdflib.URIRef(KS_NS + "relatedLocally"), rdflib.URIRef(ID + "l"))
     assert expected in results[Engine.reasonable]
 
 
@@ -326,7 +319,7 @@ def test_a_store_the_rules_engine_cannot_reason_over_is_reasoned_by_reasonable(t
     report = materialise(store, Engine.rules, progress=messages.append)
     assert report.engine == "reasonable"
     assert any("owl#someValuesFrom" in m for m in messages), messages
-    assert in_inferred_graph(store, ID + "x", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", KS + "D")
+    assert in_inferred_graph(store, ID + "x", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", KS_NS + "D")
 
 
 @pytest.mark.parametrize("engine", list(Engine))

@@ -8,7 +8,7 @@ import os
 import pytest
 import rdflib
 
-from ksgraph.core.settings import Settings, project_root
+from ksgraph.core.settings import Settings, SettingsError, load_settings, project_root
 from ksgraph.validation import workers as shacl_workers
 from ksgraph.validation.validate import data_from_files, load_ontology, load_shapes, targets, validate
 
@@ -84,9 +84,8 @@ def test_the_shares_divide_the_targeted_shapes(broken: rdflib.Graph) -> None:
     assert all(untargeted <= set(share) for share in shares)
 
 
-def test_a_bad_worker_count_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KSGRAPH_VALIDATE_WORKERS", "two")
-    with pytest.raises(ValueError, match="KSGRAPH_VALIDATE_WORKERS"):
-        shacl_workers.workers()
-    monkeypatch.setenv("KSGRAPH_VALIDATE_WORKERS", "1")
-    assert shacl_workers.workers() == 1
+def test_a_bad_worker_count_is_a_clear_error() -> None:
+    with pytest.raises(SettingsError, match="KSGRAPH_VALIDATE_WORKERS"):
+        load_settings(env={"KSGRAPH_VALIDATE_WORKERS": "two"})
+    configured = load_settings(env={"KSGRAPH_VALIDATE_WORKERS": "1"}).validate_workers
+    assert configured == 1 and shacl_workers.workers(configured) == 1

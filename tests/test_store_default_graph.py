@@ -9,8 +9,9 @@ import pyoxigraph as ox
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
-from ksgraph.sparql.query import run
-from ksgraph.store.versions import GraphStore, in_default_graph
+from ksgraph.sparql.run import run
+from ksgraph.store.dataset import in_default_graph
+from ksgraph.store.versions import GraphStore
 
 from .conftest import run_cli
 

@@ -14,7 +14,7 @@ import pytest
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import KS, ORG, SKOS, TIME, XSD, data_graph
-from ksgraph.sparql.query import dataset
+from ksgraph.store.dataset import dataset
 from ksgraph.store.versions import GraphStore
 from ksgraph.tabular import TabularError, read, templates
 from ksgraph.tabular.export import export_template, headings

@@ -17,9 +17,11 @@ import httpx
 import pytest
 
 from ksgraph.core.settings import Settings, project_root
+from ksgraph.core.terms import term_text
 from ksgraph.http.launch import Running, running_server
 from ksgraph.http.ui import ui_built
-from ksgraph.sparql.query import named_queries, run, term_text
+from ksgraph.sparql.catalogue import named_queries
+from ksgraph.sparql.run import run
 from ksgraph.store.versions import GraphStore
 
 ROOT = project_root()

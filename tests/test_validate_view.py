@@ -19,14 +19,15 @@ import rdflib
 from ksgraph.changes import imports as importer
 from ksgraph.changes.imports import changed_triples, import_files, touched_nodes
 from ksgraph.core.settings import Settings
+from ksgraph.core.terms import to_ox
 from ksgraph.core.vocab import DATA_GRAPH_BASE, ONTOLOGY_GRAPH, data_graph
-from ksgraph.reasoning.reason import to_ox
+from ksgraph.store.dataset import data_graph_names
 from ksgraph.store.versions import GraphStore
 from ksgraph.validation import validate as validation
 from ksgraph.validation import view as storeview
 from ksgraph.validation.sparql import to_store
 from ksgraph.validation.validate import Report, data_from_store, data_view, load_ontology, load_shapes, validate
-from ksgraph.validation.view import GraphUnion, StoreView, data_graph_names
+from ksgraph.validation.view import GraphUnion, StoreView
 
 from .conftest import ROOT
 from .test_import import LPO_WITH_RPO, LPO_WITHOUT_RPO, SECOND_HOST

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from bench_endpoint import bench_text, measure
 
 from ksgraph.http.launch import free_port
-from ksgraph.sparql.query import named_queries
+from ksgraph.sparql.catalogue import named_queries
 from ksgraph.store.versions import GraphStore
 
 from .procs import log, serving

@@ -36,11 +36,13 @@ class BuildReport:
 
 def source_files(settings: Settings) -> list[ParsedFile]:
     """Parse the ontology (one graph) and every data file (a graph each). Raises LoadError on the first bad file."""
-    ontology = [parse_file(p, ONTOLOGY_GRAPH) for p in rdf_files([settings.ontology_dir])]
+    ontology = [
+        parse_file(p, ONTOLOGY_GRAPH, max_bytes=settings.max_file_bytes) for p in rdf_files([settings.ontology_dir])
+    ]
     data_paths = [
         p for p in rdf_files([settings.data_dir]) if "templates" not in p.relative_to(settings.data_dir).parts
     ]
-    data = [parse_file(p) for p in data_paths]
+    data = [parse_file(p, max_bytes=settings.max_file_bytes) for p in data_paths]
     stems = [p.path.stem for p in data]
     duplicates = sorted({s for s in stems if stems.count(s) > 1})
     if duplicates:

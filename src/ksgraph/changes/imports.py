@@ -101,7 +101,7 @@ def import_files(
     started = dt.datetime.now(dt.UTC)
     if graph is not None and not graph.startswith(DATA_GRAPH_BASE):
         raise LoadError(Path("--graph"), f"<{graph}> is not a data graph (its IRI must start with {DATA_GRAPH_BASE})")
-    files = parse_files(rdf_files(paths), graph)
+    files = parse_files(rdf_files(paths), graph, max_bytes=settings.max_file_bytes)
     if not files:
         raise LoadError(Path(" ".join(map(str, paths)) or "."), "no RDF files to import")
     _check_graphs(files)

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from ksgraph import __version__
-from ksgraph.core.settings import Settings, load_settings
+from ksgraph.core.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
     name="ksgraph",
@@ -42,8 +42,12 @@ def fail(message: str, code: int = ExitCode.BAD_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
-def settings_for(store: Path | None) -> Settings:
-    return load_settings(store)
+def settings_for(store: Path | None, *, backend: str | None = None) -> Settings:
+    """The settings of this run (``--store`` over ``KSGRAPH_STORE``); exit 2 naming a bad ``KSGRAPH_*`` value."""
+    try:
+        return load_settings(store, backend=backend)
+    except SettingsError as exc:
+        raise fail(f"a setting cannot be used: {exc}") from None
 
 
 def _version(value: bool) -> None:

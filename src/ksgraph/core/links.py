@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ksgraph.core.vocab import ID, KS, ONTOLOGY_IRI
+from ksgraph.core.vocab import ID, KS_NS, ONTOLOGY_IRI
 
 NAMESPACE = "https://w3id.org/ksgraph/"
-assert ID.startswith(NAMESPACE) and KS.startswith(ONTOLOGY_IRI)
+assert ID.startswith(NAMESPACE) and KS_NS.startswith(ONTOLOGY_IRI)
 
 
 @dataclass(frozen=True)

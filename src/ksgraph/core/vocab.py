@@ -1,14 +1,24 @@
-"""The namespaces and graph names of ksgraph, defined once.
+"""The vocabulary of ksgraph, defined once: namespaces, graph names and the one prefix table.
 
-Graph names are part of the public interface: researchers and other authorities
-address them in ``GRAPH`` clauses and in the N-Quads export.
+Graph names and the ``ks:`` terms are part of the public interface: researchers and other
+authorities address them in ``GRAPH`` clauses, queries and the N-Quads export.
+
+``KS`` is an rdflib :class:`~rdflib.namespace.DefinedNamespace` with ``_fail = True``: a misspelt
+term is an error where it is used (at import, for the module-level constants that use it), not an
+empty query result. ``KS.level`` is an rdflib ``URIRef``; ``KS + "level"`` is the same IRI as a plain
+``str``, for pyoxigraph terms and for comparisons with ``.value`` (rdflib's ``URIRef.__eq__`` is
+false against a ``str``). tests/core/test_vocab.py keeps the term list equal to the ontology's.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-KS: Final = "https://w3id.org/ksgraph/ontology#"
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.namespace import DefinedNamespaceMeta as _Meta
+
+KS_NS: Final = "https://w3id.org/ksgraph/ontology#"
 ONTOLOGY_IRI: Final = "https://w3id.org/ksgraph/ontology"
 ID: Final = "https://w3id.org/ksgraph/id/"
 GRAPH_BASE: Final = "https://w3id.org/ksgraph/graph/"
@@ -31,11 +41,13 @@ XSD: Final = "http://www.w3.org/2001/XMLSchema#"
 SH: Final = "http://www.w3.org/ns/shacl#"
 VOID: Final = "http://rdfs.org/ns/void#"
 DCAT: Final = "http://www.w3.org/ns/dcat#"
+SD: Final = "http://www.w3.org/ns/sparql-service-description#"
+SPDX: Final = "http://spdx.org/rdf/terms#"
 
-# Prefixes offered to every query (CLI, endpoint, UI), so a researcher can write
-# ``ks:NationalProgrammeArea`` without declaring it.
+# The one prefix table: offered to every query (CLI, endpoint, UI), so a researcher can write
+# ``ks:NationalProgrammeArea`` without declaring it, and used by every writer that abbreviates.
 PREFIXES: Final[dict[str, str]] = {
-    "ks": KS,
+    "ks": KS_NS,
     "id": ID,
     "org": ORG,
     "skos": SKOS,
@@ -47,7 +59,151 @@ PREFIXES: Final[dict[str, str]] = {
     "rdfs": RDFS,
     "owl": OWL,
     "xsd": XSD,
+    "sh": SH,
+    "void": VOID,
+    "dcat": DCAT,
+    "sd": SD,
+    "spdx": SPDX,
 }
+
+
+class _Terms(_Meta):
+    def __add__(cls, other: str) -> str:  # type: ignore[override]  # a checked IRI as str, see the module
+        return str(cls.__getitem__(other))
+
+
+class KS(DefinedNamespace, metaclass=_Terms):
+    """The terms of ``ontology/`` (ksgraph.ttl and time.ttl)."""
+
+    _NS = Namespace(KS_NS)
+    _fail = True
+
+    # Classes
+    Authority: URIRef
+    CarePathway: URIRef
+    CollaborationGroup: URIRef
+    Decision: URIRef
+    Dormancy: URIRef
+    Ending: URIRef
+    Founding: URIRef
+    GovernanceGroup: URIRef
+    HealthcareRegion: URIRef
+    HealthcareRegionAffiliation: URIRef
+    HealthcareRegionAssociation: URIRef
+    KnowledgeGovernanceCouncil: URIRef
+    KnowledgeSupport: URIRef
+    LevelScheme: URIRef
+    LocalCollaborationGroup: URIRef
+    LocalProgrammeArea: URIRef
+    LocalWorkingGroup: URIRef
+    Mandate: URIRef
+    MandateExpiry: URIRef
+    MemberOrganisation: URIRef
+    Merger: URIRef
+    Municipality: URIRef
+    NationalCollaborationGroup: URIRef
+    NationalProgrammeArea: URIRef
+    NationalWorkingGroup: URIRef
+    Network: URIRef
+    OccupancyScheme: URIRef
+    Partnership: URIRef
+    PreparatoryGroup: URIRef
+    Process: URIRef
+    ProcessStep: URIRef
+    ProgrammeArea: URIRef
+    Region: URIRef
+    RegionalCollaborationGroup: URIRef
+    RegionalProgrammeArea: URIRef
+    RegionalWorkingGroup: URIRef
+    Renaming: URIRef
+    RoleScheme: URIRef
+    SourceDocument: URIRef
+    SourceSection: URIRef
+    StatusScheme: URIRef
+    SteeringGroup: URIRef
+    StoreChange: URIRef
+    SupportFunction: URIRef
+    Task: URIRef
+    TierScheme: URIRef
+    WorkingCommittee: URIRef
+    WorkingGroup: URIRef
+
+    # Properties and individuals
+    active: URIRef
+    addressedTo: URIRef
+    adjunctMember: URIRef
+    affiliatedWith: URIRef
+    affiliation: URIRef
+    appointedBy: URIRef
+    chair: URIRef
+    concerns: URIRef
+    confirmedBy: URIRef
+    counterpartOf: URIRef
+    deadline: URIRef
+    decidedBy: URIRef
+    decisionMember: URIRef
+    dormant: URIRef
+    earliest: URIRef
+    ended: URIRef
+    expertise: URIRef
+    field: URIRef
+    filled: URIRef
+    financedBy: URIRef
+    followedUpBy: URIRef
+    founded: URIRef
+    hasCounterpart: URIRef
+    hasRegion: URIRef
+    healthcareRegionalTier: URIRef
+    holderUnknown: URIRef
+    hostedBy: URIRef
+    hosts: URIRef
+    inConsultationWith: URIRef
+    inPost: URIRef
+    isException: URIRef
+    latest: URIRef
+    level: URIRef
+    liaisesWith: URIRef
+    localTier: URIRef
+    macro: URIRef
+    mandate: URIRef
+    mandateGivenBy: URIRef
+    meso: URIRef
+    micro: URIRef
+    nameBefore: URIRef
+    nationalCounterpart: URIRef
+    nationalTier: URIRef
+    nextStep: URIRef
+    nominatedBy: URIRef
+    occupancy: URIRef
+    ordinaryMember: URIRef
+    partOfHealthcareRegion: URIRef
+    partOfProcess: URIRef
+    performedBy: URIRef
+    portion: URIRef
+    positionUnknown: URIRef
+    preparesFor: URIRef
+    processLeader: URIRef
+    represents: URIRef
+    scope: URIRef
+    secretary: URIRef
+    seedFile: URIRef
+    sha256: URIRef
+    signedBy: URIRef
+    startingUp: URIRef
+    status: URIRef
+    statusAsOf: URIRef
+    statusSince: URIRef
+    step: URIRef
+    stepNumber: URIRef
+    supports: URIRef
+    targetGraph: URIRef
+    task: URIRef
+    tier: URIRef
+    tierRank: URIRef
+    tripleCount: URIRef
+    ultimatelyReportsTo: URIRef
+    vacant: URIRef
+    workingGroupOf: URIRef
 
 
 def data_graph(stem: str) -> str:
@@ -55,12 +211,20 @@ def data_graph(stem: str) -> str:
     return DATA_GRAPH_BASE + stem
 
 
-def is_asserted_graph(iri: str) -> bool:
-    """True for the graphs that hold asserted statements: the ontology and the data graphs."""
-    return iri == ONTOLOGY_GRAPH or iri.startswith(DATA_GRAPH_BASE)
+def expand_iri(value: str) -> str:
+    """Expand a prefixed name (``id:npo/akut-vard``) with :data:`PREFIXES`; keep full IRIs (``<…>`` or bare)."""
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return value
 
 
-def in_dataset(iri: str, *, inferred: bool = True) -> bool:
-    """True for the graphs whose merge is the default graph of queries: the asserted graphs,
-    and the inferred one unless ``inferred`` is False (provenance is never in it)."""
-    return is_asserted_graph(iri) or (inferred and iri == INFERRED_GRAPH)
+def compact_iri(iri: str) -> str:
+    """``prefix:local`` with :data:`PREFIXES` where one fits, else the IRI itself."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri

@@ -16,14 +16,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ksgraph import __version__
+from ksgraph.core.settings import Settings
 from ksgraph.http import graphs, queries, sparql, ui
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import ProtocolError
-from ksgraph.http.linked_data import publish_routers
-from ksgraph.http.publish_settings import PublishSettings
-from ksgraph.http.settings import ServerSettings
-from ksgraph.store.backend import LocalBackend, SparqlRunner
-from ksgraph.store.versions import GraphStore
+from ksgraph.http.linked_data import linked_data_routers
+from ksgraph.sparql.backend import open_backend
+from ksgraph.sparql.errors import QueryError
+from ksgraph.sparql.port import Backend, Unavailable
 
 access_log = logging.getLogger("ksgraph.access")
 
@@ -68,6 +68,15 @@ def _error(_: Request, exc: Exception) -> PlainTextResponse:
     return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
 
 
+def _query_error(_: Request, exc: Exception) -> PlainTextResponse:
+    # A query, parameter or date the SPARQL layer refuses (guard, params, as_of): the client's to fix.
+    return PlainTextResponse(f"{exc}\n", status_code=400)
+
+
+def _unavailable(_: Request, exc: Exception) -> PlainTextResponse:
+    return PlainTextResponse(f"{exc}\n", status_code=503, headers={"Retry-After": "5"})
+
+
 def _http_error(_: Request, exc: Exception) -> PlainTextResponse:
     assert isinstance(exc, StarletteHTTPException)
     return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)
@@ -77,20 +86,16 @@ def _validation_error(_: Request, exc: Exception) -> PlainTextResponse:
     return PlainTextResponse(f"bad request: {exc}\n", status_code=400)
 
 
-def _page_backend(settings: ServerSettings) -> SparqlRunner:
-    if settings.backend:
-        from ksgraph.store.remote import RemoteBackend
+def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
+    """The endpoint as an ASGI app over ``backend`` (default: the one ``settings`` name).
 
-        return RemoteBackend.from_env(settings.backend)
-    return LocalBackend(GraphStore(settings.store_dir))
-
-
-def create_app(settings: ServerSettings) -> FastAPI:
-    """The endpoint as an ASGI app. Worker processes start with the app's lifespan and stop with it."""
+    One backend serves the endpoint, the named queries and the pages. Worker processes start
+    with the app's lifespan and stop with it."""
+    source = backend or open_backend(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        endpoint = Endpoint(settings)
+        endpoint = Endpoint(settings, source)
         await endpoint.start()
         app.state.endpoint = endpoint
         try:
@@ -111,6 +116,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     )
     app.state.settings = settings
     app.add_exception_handler(ProtocolError, _error)
+    app.add_exception_handler(QueryError, _query_error)
+    app.add_exception_handler(Unavailable, _unavailable)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(sparql.router)
@@ -119,7 +126,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(ui.router)
     # Linked data on the same server: /id/… pages, /ontology and /.well-known/void. They run
     # fixed SELECTs with bound terms in-process, so they need no worker.
-    for router in publish_routers(_page_backend(settings), settings.paths.ontology_dir, PublishSettings.from_env()):
+    for router in linked_data_routers(source, settings):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
     # Any origin may read (it is public data); credentials are never allowed with "*", and the

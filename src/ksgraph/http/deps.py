@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from ksgraph.core.settings import Settings
 from ksgraph.http.endpoint import Endpoint
-from ksgraph.http.settings import ServerSettings
 
 
 async def get_endpoint(request: Request) -> Endpoint:
     return request.app.state.endpoint
 
 
-async def get_settings(request: Request) -> ServerSettings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings

@@ -8,9 +8,9 @@ from importlib import resources
 import pyoxigraph as ox
 from fastapi import Request, Response
 
+from ksgraph.core.settings import Settings
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import ProtocolError
-from ksgraph.http.settings import ServerSettings
 from ksgraph.rdfio import results
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -22,7 +22,7 @@ def _template() -> str:
     return resources.files(__package__).joinpath("description.ttl").read_text(encoding="utf-8")
 
 
-def triples(endpoint_iri: str, graphs: tuple[str, ...], settings: ServerSettings) -> list[ox.Triple]:
+def triples(endpoint_iri: str, graphs: tuple[str, ...], settings: Settings) -> list[ox.Triple]:
     out = [
         ox.Triple(q.subject, q.predicate, q.object)
         for q in ox.parse(_template(), format=ox.RdfFormat.TURTLE, base_iri=endpoint_iri)
@@ -41,7 +41,7 @@ def triples(endpoint_iri: str, graphs: tuple[str, ...], settings: ServerSettings
     return out
 
 
-def response(request: Request, endpoint: Endpoint, settings: ServerSettings) -> Response:
+def response(request: Request, endpoint: Endpoint, settings: Settings) -> Response:
     media = results.negotiate(request.headers.get("accept"), list(results.GRAPH))
     if media is None:
         raise ProtocolError(406, f"the service description is available as {', '.join(results.GRAPH)}")

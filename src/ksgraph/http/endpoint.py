@@ -6,23 +6,26 @@ decisions (dataset, limits, checks, formats) are made here, so they are testable
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
+from ksgraph.core.settings import Settings
 from ksgraph.http.errors import ProtocolError, bad_request
-from ksgraph.http.settings import ServerSettings
+from ksgraph.http.remote import RemoteExecutor
 from ksgraph.http.worker import Job, Reply, WorkerPool, binding
 from ksgraph.rdfio import results
+from ksgraph.sparql.catalogue import NamedQuery, named_queries
+from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.guard import Checked, Limits, check_query
-from ksgraph.sparql.query import NamedQuery, QueryError, bind_params, named_queries
-from ksgraph.store.versions import GraphStore, StoreError, StoreMissing, graph_names
+from ksgraph.sparql.params import bind_params
+from ksgraph.sparql.port import Backend
 from ksgraph.temporal.asof import default_as_of, parse_as_of
 
 # An IRI we accept as a graph name in protocol parameters (absolute, nothing that could end it).
@@ -49,35 +52,6 @@ class QueryRequest:
     as_of: str | None = None  # YYYY-MM-DD, "today" or "all" (the default: no time filter)
 
 
-class CurrentVersion:
-    """The published store version, re-read only when the CURRENT file changes.
-
-    A publish replaces CURRENT with ``os.replace`` (a new inode), so one ``stat`` per request
-    notices it; the file is read again only then.
-    """
-
-    def __init__(self, store: GraphStore) -> None:
-        self.store = store
-        self._key: tuple[int, int] | None = None
-        self._path: str | None = None
-
-    def path(self) -> str:
-        try:
-            st = os.stat(self.store.root / "CURRENT")
-        except FileNotFoundError:
-            raise ProtocolError(503, f"no graph has been published in {self.store.root} yet") from None
-        key = (st.st_ino, st.st_mtime_ns)
-        if key != self._key or self._path is None:
-            try:
-                version = self.store.current()
-            except StoreError as exc:
-                raise ProtocolError(503, str(exc)) from None
-            if version is None:
-                raise ProtocolError(503, str(StoreMissing(f"no graph in {self.store.root}")))
-            self._key, self._path = key, str(version.path)
-        return self._path
-
-
 @lru_cache(maxsize=512)
 def _checked(text: str, limits: Limits) -> Checked:
     return check_query(text, limits)
@@ -87,12 +61,6 @@ def checked_query(text: str, limits: Limits) -> Checked:
     """:func:`check_query`, remembered for short texts: named queries and UI examples repeat,
     and scanning a 1.5 KB query costs about as much as running a small one."""
     return _checked(text, limits) if len(text) <= 8192 else check_query(text, limits)
-
-
-@cache
-def _graphs_of(version: str) -> tuple[str, ...]:
-    # Listing graphs reads only the store's graph index; no query runs in the server process.
-    return tuple(graph_names(ox.Store.read_only(version)))
 
 
 class Executor(Protocol):
@@ -120,8 +88,8 @@ class LocalExecutor:
 
     remote = False
 
-    def __init__(self, settings: ServerSettings) -> None:
-        self.current = CurrentVersion(GraphStore(settings.store_dir))
+    def __init__(self, settings: Settings, backend: Backend) -> None:
+        self.backend = backend
         self.pool = WorkerPool(settings.workers, settings.query_timeout)
 
     async def start(self) -> None:
@@ -131,28 +99,25 @@ class LocalExecutor:
         await self.pool.close()
 
     def version(self) -> str:
-        return self.current.path()
+        return self.backend.version()
 
     def graphs(self) -> tuple[str, ...]:
-        return _graphs_of(self.current.path())
+        return self.backend.graphs()
 
     async def run(self, job: Job) -> Reply:
         return await self.pool.run(job)
 
 
 class Endpoint:
-    """Runs queries over the published store version (or the remote backend) and answers them."""
+    """Runs queries over the backend's published version and answers them as the protocol says."""
 
-    def __init__(self, settings: ServerSettings) -> None:
+    def __init__(self, settings: Settings, backend: Backend) -> None:
         self.settings = settings
+        self.backend = backend
         self.limits = Limits(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
-        self.executor: Executor
-        if settings.backend:
-            from ksgraph.http.remote import RemoteExecutor
-
-            self.executor = RemoteExecutor(settings)
-        else:
-            self.executor = LocalExecutor(settings)
+        self.executor: Executor = (
+            RemoteExecutor(settings, backend) if backend.remote else LocalExecutor(settings, backend)
+        )
         self._queries: tuple[tuple[tuple[str, int], ...], dict[str, NamedQuery]] | None = None
 
     async def start(self) -> None:
@@ -189,7 +154,7 @@ class Endpoint:
             tabular=tabular,
             graph=graph,
             max_rows=self.settings.max_rows,
-            as_of=as_of_day(request.as_of),
+            as_of=as_of_day(request.as_of, self.settings.today()),
         )
         reply = await self.executor.run(job)
         if reply.status != 200:
@@ -241,12 +206,12 @@ class Endpoint:
         return await self.query(request, substitutions)
 
 
-def as_of_day(value: str | None) -> str | None:
+def as_of_day(value: str | None, today: dt.date) -> str | None:
     """The ``as_of`` parameter as an ISO day, or None for the whole graph; 400 when malformed."""
     if value is None or value == "":
         return None
     try:
-        day = parse_as_of(value)
+        day = parse_as_of(value, today=today)
     except QueryError as exc:
         raise bad_request(str(exc).replace("--as-of", "as_of")) from None
     return None if day is None else day.isoformat()

@@ -11,18 +11,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import INFERRED_GRAPH
 from ksgraph.http.deps import get_endpoint, get_settings
 from ksgraph.http.endpoint import Endpoint, QueryRequest, graph_iris
 from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.http.protocol import authorise, media_type, read_body, url_params
-from ksgraph.http.settings import ServerSettings
 from ksgraph.http.writes import WriteReport, delete_graph, merge_graph, replace_graph
 from ksgraph.store.versions import GraphStore
 
 router = APIRouter(tags=["Graph Store Protocol"])
 EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
-SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 _ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
@@ -61,7 +61,7 @@ async def graph_head(request: Request, endpoint: EndpointDep) -> Response:
     return Response(status_code=response.status_code, headers=dict(response.headers))
 
 
-async def _write(request: Request, settings: ServerSettings, method: str) -> Response:
+async def _write(request: Request, settings: Settings, method: str) -> Response:
     authorise(request, settings)
     graph = _graph(request)
     if graph is None:
@@ -71,12 +71,12 @@ async def _write(request: Request, settings: ServerSettings, method: str) -> Res
     root = GraphStore(settings.store_dir)
     report: WriteReport
     if method == "DELETE":
-        report = await asyncio.to_thread(delete_graph, root, settings.paths, graph)
+        report = await asyncio.to_thread(delete_graph, root, settings, graph)
         return Response(status_code=204, headers={"X-Ksgraph-Version": report.version})
     media, _ = media_type(request)
     data = await read_body(request, settings.max_upload_bytes, "upload")
     action = replace_graph if method == "PUT" else merge_graph
-    report = await asyncio.to_thread(action, root, settings.paths, graph, data, media)
+    report = await asyncio.to_thread(action, root, settings, graph, data, media)
     return Response(status_code=204, headers={"X-Ksgraph-Version": report.version})
 
 

@@ -20,7 +20,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ksgraph.core.links import LinkMapper
-from ksgraph.core.vocab import KS, ONTOLOGY_IRI
+from ksgraph.core.vocab import KS_NS, ONTOLOGY_IRI
 from ksgraph.http.pages import make_environment
 
 VANN = rdflib.Namespace("http://purl.org/vocab/vann/")
@@ -82,7 +82,7 @@ def _ref(graph: rdflib.Graph, node: rdflib.term.Node, links: LinkMapper) -> Ref 
         return "(anonymous class)"
     iri = str(node)
     # Our own terms are on this page: an in-page anchor works in docs/ and on the server alike.
-    href = "#" + iri[len(KS) :] if iri.startswith(KS) else links.href(iri)
+    href = "#" + iri[len(KS_NS) :] if iri.startswith(KS_NS) else links.href(iri)
     return Ref(iri, _qname(graph, node), href)
 
 
@@ -101,7 +101,7 @@ def _refs(graph: rdflib.Graph, subject: rdflib.term.Node, prop: rdflib.URIRef, l
 def _term(graph: rdflib.Graph, node: rdflib.URIRef, kind: str, links: LinkMapper) -> Term:
     term = Term(
         iri=str(node),
-        name=str(node)[len(KS) :],
+        name=str(node)[len(KS_NS) :],
         kind=kind,
         sv=_lang(graph, node, SKOS.prefLabel, "sv") or _lang(graph, node, RDFS.label, "sv"),
         en=_lang(graph, node, SKOS.prefLabel, "en") or _lang(graph, node, RDFS.label, "en"),
@@ -146,7 +146,7 @@ def _term(graph: rdflib.Graph, node: rdflib.URIRef, kind: str, links: LinkMapper
 def build_doc(graph: rdflib.Graph, links: LinkMapper) -> OntologyDoc:
     """The documentation of ``graph``: metadata, then classes, properties and SKOS schemes."""
     ont = rdflib.URIRef(ONTOLOGY_IRI)
-    ours = sorted({s for s in graph.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(KS)}, key=str)
+    ours = sorted({s for s in graph.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(KS_NS)}, key=str)
 
     def has(node: rdflib.URIRef, cls: rdflib.URIRef) -> bool:
         return (node, RDF.type, cls) in graph

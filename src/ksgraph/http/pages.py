@@ -14,9 +14,10 @@ import jinja2
 import pyoxigraph as ox
 
 from ksgraph.core.links import LinkMapper
+from ksgraph.core.terms import term_text
 from ksgraph.core.vocab import DCTERMS, INFERRED_GRAPH, KS, ORG, RDF, RDFS, SKOS, XSD
-from ksgraph.sparql.query import term_text
-from ksgraph.store.backend import SparqlRunner, select
+from ksgraph.sparql.packaged import select
+from ksgraph.sparql.port import Backend
 from ksgraph.temporal.history import resource_svg
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label")
@@ -154,7 +155,7 @@ def _bilingual(sv: str | None, en: str | None) -> str:
     return sv if not en or en == sv else en if not sv else f"{sv} / {en}"
 
 
-def build_page(runner: SparqlRunner, iri: str, links: LinkMapper) -> ResourcePage | None:
+def build_page(runner: Backend, iri: str, links: LinkMapper) -> ResourcePage | None:
     """Everything the page shows about ``iri``, or None if the graph does not mention it."""
     resource = ox.NamedNode(iri)
     out_rows = select(runner, "resource-out", resource=resource)
@@ -221,15 +222,15 @@ def build_page(runner: SparqlRunner, iri: str, links: LinkMapper) -> ResourcePag
     page.posts = _posts(runner, resource, links)
     page.members = _members(runner, resource, links)
     page.diagram = _diagram(runner, resource, page.subject, links)
-    local = getattr(runner, "local_store", None)
+    local = runner.local_store()
     if local is not None:
         # The timeline reads change events and intervals with its own queries; on a remote
         # backend the page goes without it rather than sending them to another store.
-        page.timeline_svg = resource_svg(local(), iri)
+        page.timeline_svg = resource_svg(local, iri)
     return page
 
 
-def _sources(runner: SparqlRunner, resource: ox.NamedNode, links: LinkMapper) -> list[Source]:
+def _sources(runner: Backend, resource: ox.NamedNode, links: LinkMapper) -> list[Source]:
     found: dict[str, Source] = {}
     for row in select(runner, "resource-sources", resource=resource):
         section = row["section"]
@@ -246,7 +247,7 @@ def _sources(runner: SparqlRunner, resource: ox.NamedNode, links: LinkMapper) ->
     return list(found.values())
 
 
-def _posts(runner: SparqlRunner, resource: ox.NamedNode, links: LinkMapper) -> list[Post]:
+def _posts(runner: Backend, resource: ox.NamedNode, links: LinkMapper) -> list[Post]:
     found: dict[str, Post] = {}
     for row in select(runner, "resource-posts", resource=resource):
         post = row["post"]
@@ -267,7 +268,7 @@ def _posts(runner: SparqlRunner, resource: ox.NamedNode, links: LinkMapper) -> l
     return list(found.values())
 
 
-def _members(runner: SparqlRunner, resource: ox.NamedNode, links: LinkMapper) -> list[Member]:
+def _members(runner: Backend, resource: ox.NamedNode, links: LinkMapper) -> list[Member]:
     found: dict[str, Member] = {}
     for row in select(runner, "resource-members", resource=resource):
         membership = row["membership"]
@@ -322,7 +323,7 @@ def _fit(text: str, width: float) -> str:
     return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
-def _diagram(runner: SparqlRunner, resource: ox.NamedNode, subject: Link, links: LinkMapper) -> Diagram:
+def _diagram(runner: Backend, resource: ox.NamedNode, subject: Link, links: LinkMapper) -> Diagram:
     up: list[tuple[Link, str]] = []
     down: list[tuple[Link, str]] = []
     for direction, target in (("up", up), ("down", down)):

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs
 
 from fastapi import Request
 
+from ksgraph.core.settings import Settings
 from ksgraph.http.errors import ProtocolError, bad_request
-from ksgraph.http.settings import ServerSettings
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -76,7 +76,7 @@ def url_params(request: Request) -> dict[str, list[str]]:
     return params
 
 
-async def decode_post(request: Request, settings: ServerSettings) -> Operation:
+async def decode_post(request: Request, settings: Settings) -> Operation:
     """A POSTed query or update (SPARQL 1.1 Protocol §2.1.2, §2.1.3, §2.2.1, §2.2.2)."""
     media, charset = media_type(request)
     params = url_params(request)
@@ -102,7 +102,7 @@ async def decode_post(request: Request, settings: ServerSettings) -> Operation:
     return Operation(kind, _utf8(body, kind), params)
 
 
-def authorise(request: Request, settings: ServerSettings) -> None:
+def authorise(request: Request, settings: Settings) -> None:
     """Allow a write only with the configured Bearer token; explain the refusal otherwise."""
     if settings.backend:
         raise ProtocolError(

@@ -12,7 +12,7 @@ from ksgraph.http.deps import get_endpoint
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.protocol import flag, url_params
 from ksgraph.rdfio import results
-from ksgraph.sparql.query import NamedQuery
+from ksgraph.sparql.catalogue import NamedQuery
 
 router = APIRouter(tags=["Named queries"])
 EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]

@@ -27,13 +27,14 @@ import time
 import pyoxigraph as ox
 from rdflib.plugins.sparql import prepareQuery
 
-from ksgraph.core.vocab import INFERRED_GRAPH, PREFIXES, in_dataset
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import PREFIXES
 from ksgraph.http.errors import ProtocolError, bad_request
-from ksgraph.http.settings import ServerSettings
 from ksgraph.http.worker import Job, Reply, binding_term, write_answer
+from ksgraph.sparql.port import Backend, Bindings
+from ksgraph.sparql.remote import RemoteBackend, RemoteError, RemoteTimeout, with_prefixes, with_values
 from ksgraph.sparql.scan import ScanError, tokens
-from ksgraph.store.backend import Bindings
-from ksgraph.store.remote import RemoteBackend, RemoteError, RemoteTimeout, with_prefixes, with_values
+from ksgraph.store.dataset import select, visible_named
 
 # "error at LINE:COLUMN", as Oxigraph's parser reports a position.
 _POSITION = re.compile(r"(?i)error at (\d+):\d+")
@@ -44,11 +45,12 @@ class RemoteExecutor:
 
     remote = True
 
-    def __init__(self, settings: ServerSettings) -> None:
-        assert settings.backend
-        self.endpoint = settings.backend
+    def __init__(self, settings: Settings, backend: Backend) -> None:
+        if not isinstance(backend, RemoteBackend):
+            raise TypeError("RemoteExecutor runs on a RemoteBackend")
+        self.endpoint = backend.endpoint
         self.timeout = settings.query_timeout
-        self.backend = RemoteBackend.from_env(settings.backend)
+        self.backend = backend
         self.size = settings.workers
         self._slots = asyncio.Semaphore(settings.workers)
 
@@ -126,9 +128,9 @@ class RemoteExecutor:
                     "dataset may name only the store's graphs (GET /sparql lists them)"
                 )
             return None, None
-        default = [g for g in graphs if in_dataset(g, inferred=job.inferred)]
-        named = list(graphs) if job.inferred else [g for g in graphs if g != INFERRED_GRAPH]
-        return default, named
+        view = job.view()
+        named = visible_named(graphs, view)
+        return select(graphs, view), list(graphs) if named is None else named
 
 
 def _dataset_clause(sparql: str, base_iri: str | None) -> list[str]:

@@ -18,10 +18,11 @@ from ksgraph.core.links import LinkMapper
 from ksgraph.http.pages import PageRenderer, build_page, make_environment
 from ksgraph.http.web import CACHE_HEADERS, negotiate, not_found, rdf_response
 from ksgraph.rdfio import formats
-from ksgraph.store.backend import SparqlRunner, select
+from ksgraph.sparql.packaged import select
+from ksgraph.sparql.port import Backend
 
 
-def describe(runner: SparqlRunner, iri: str) -> list[ox.Triple]:
+def describe(runner: Backend, iri: str) -> list[ox.Triple]:
     """The triples served for ``iri``: out (with one level of blank nodes) and in."""
     resource = ox.NamedNode(iri)
     triples: set[ox.Triple] = set()
@@ -39,7 +40,7 @@ def alternates(href: str) -> dict[str, str]:
     return {rep.media_type: f"{href}?format={rep.name}" for rep in formats.ALL}
 
 
-def resources_router(runner: SparqlRunner, links: LinkMapper) -> APIRouter:
+def resources_router(runner: Backend, links: LinkMapper) -> APIRouter:
     """Routes for ``/id/{path}``, reading through ``runner``."""
     router = APIRouter(tags=["linked data"])
     renderer = PageRenderer(make_environment(), links)

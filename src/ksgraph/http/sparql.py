@@ -7,19 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from ksgraph.core.settings import Settings
 from ksgraph.http import description
 from ksgraph.http.deps import get_endpoint, get_settings
 from ksgraph.http.endpoint import Endpoint, QueryRequest, graph_iris
 from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.http.protocol import Operation, authorise, decode_post, flag, url_params
-from ksgraph.http.settings import ServerSettings
 from ksgraph.http.worker import Reply
 from ksgraph.http.writes import apply_update
 from ksgraph.store.versions import GraphStore
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
-SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def _answer(request: Request, reply: Reply) -> Response:
@@ -46,7 +46,7 @@ async def _query(request: Request, endpoint: Endpoint, op: Operation) -> Respons
     return _answer(request, reply)
 
 
-async def _update(request: Request, endpoint: Endpoint, settings: ServerSettings, op: Operation) -> Response:
+async def _update(request: Request, endpoint: Endpoint, settings: Settings, op: Operation) -> Response:
     authorise(request, settings)
     for name in ("default-graph-uri", "named-graph-uri"):
         if op.values(name):
@@ -55,7 +55,7 @@ async def _update(request: Request, endpoint: Endpoint, settings: ServerSettings
     report = await asyncio.to_thread(
         apply_update,
         GraphStore(settings.store_dir),
-        settings.paths,
+        settings,
         op.text,
         limits=endpoint.limits,
         base_iri=_endpoint_iri(request),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import multiprocessing
 import multiprocessing.connection
 import time
@@ -20,11 +21,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import INFERRED_GRAPH, PREFIXES
+from ksgraph.core.vocab import PREFIXES
 from ksgraph.http.errors import ProtocolError
 from ksgraph.rdfio import results
-from ksgraph.sparql.query import default_graph
-from ksgraph.store.versions import graph_names
+from ksgraph.store.dataset import View, default_graph, named_graphs
+from ksgraph.temporal.asof import snapshot
 
 # A substitution as plain data, so a job pickles without pyoxigraph objects:
 # (variable, "iri" | "literal", value, datatype IRI or None, language or None).
@@ -42,6 +43,7 @@ class Job:
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri (None: not given)
     query_dataset: bool = False  # the query has FROM/FROM NAMED and no protocol dataset overrides it
     inferred: bool = True
+    stated_only: bool = False  # leave out the interpretations and general knowledge (issue 19)
     substitutions: tuple[Binding, ...] = ()
     tabular: str | None = "application/sparql-results+json"  # media type for SELECT/ASK, None: none acceptable
     graph: str | None = "text/turtle"  # media type for CONSTRUCT/DESCRIBE, None: none acceptable
@@ -49,6 +51,9 @@ class Job:
     # The day the answer is about (issue 11): the query runs over the structure valid that day
     # (ksgraph.temporal.asof.snapshot). None: the whole graph, every date.
     as_of: str | None = None
+
+    def view(self) -> View:
+        return View(inferred=self.inferred, stated_only=self.stated_only)
 
 
 @dataclass(frozen=True)
@@ -77,25 +82,20 @@ def binding_term(b: Binding) -> ox.NamedNode | ox.Literal:
 
 @dataclass
 class _State:
-    """What a worker keeps between jobs: the open store and its graph lists."""
+    """What a worker keeps between jobs: the open store and, per view, the graphs it reads."""
 
     version: str | None = None
     store: ox.Store | None = None
-    graphs: dict[bool, list[ox.NamedNode]] = field(default_factory=dict)
-    all_but_inferred: list[ox.NamedNode] = field(default_factory=list)
-    # The last as-of snapshot: (version, day, inferred) → store. Repeated questions about one
+    datasets: dict[View, tuple[list[ox.NamedNode] | None, list[ox.NamedNode] | None]] = field(default_factory=dict)
+    # The last as-of snapshot: (version, day, view) → store. Repeated questions about one
     # day are the common case, and a snapshot costs about as much as reading the store once.
-    snapshot_key: tuple[str, str, bool] | None = None
+    snapshot_key: tuple[str, str, View] | None = None
     snapshot_store: ox.Store | None = None
 
-    def as_of(self, version: str, day: str, inferred: bool) -> ox.Store:
-        key = (version, day, inferred)
+    def as_of(self, version: str, day: str, view: View) -> ox.Store:
+        key = (version, day, view)
         if key != self.snapshot_key or self.snapshot_store is None:
-            import datetime as dt
-
-            from ksgraph.temporal.asof import snapshot
-
-            self.snapshot_store = snapshot(self.open(version), dt.date.fromisoformat(day), inferred=inferred).store
+            self.snapshot_store = snapshot(self.open(version), dt.date.fromisoformat(day), view=view).store
             self.snapshot_key = key
         return self.snapshot_store
 
@@ -103,18 +103,24 @@ class _State:
         if self.store is None or version != self.version:
             self.store = ox.Store.read_only(version)
             self.version = version
-            self.graphs = {flag: default_graph(self.store, inferred=flag) for flag in (True, False)}
-            self.all_but_inferred = [ox.NamedNode(g) for g in graph_names(self.store) if g != INFERRED_GRAPH]
+            self.datasets = {}
         return self.store
+
+    def dataset(self, store: ox.Store, view: View) -> tuple[list[ox.NamedNode] | None, list[ox.NamedNode] | None]:
+        """(default_graph, named_graphs) of ``Store.query`` for ``view`` (:mod:`ksgraph.store.dataset`)."""
+        if store is not self.store:  # a snapshot: computed each time, it is rebuilt per day anyway
+            return default_graph(store, view=view), named_graphs(store, view)
+        if view not in self.datasets:
+            self.datasets[view] = (default_graph(store, view=view), named_graphs(store, view))
+        return self.datasets[view]
 
 
 def execute(job: Job, state: _State) -> Reply:
     """Run one job against the store version it names. Pure function of the job and the store."""
+    view = job.view()
     store = state.open(job.version)
-    graphs = state.graphs
     if job.as_of is not None:
-        store = state.as_of(job.version, job.as_of, job.inferred)
-        graphs = {job.inferred: default_graph(store, inferred=job.inferred)}
+        store = state.as_of(job.version, job.as_of, view)
     kwargs: dict[str, object] = {}
     if job.default_graphs is not None or job.named_graphs is not None:
         # SPARQL 1.1 Protocol §2.1.4: the protocol dataset replaces any FROM/FROM NAMED; a
@@ -122,17 +128,17 @@ def execute(job: Job, state: _State) -> Reply:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     elif not job.query_dataset:
-        # None: the store's own default graph, which holds the dataset's merge (store.py).
-        kwargs["default_graph"] = graphs[job.inferred]
-        if not job.inferred:
-            kwargs["named_graphs"] = state.all_but_inferred
+        # None: the store's own default graph, which holds the dataset's merge (ksgraph.store.versions).
+        kwargs["default_graph"], named = state.dataset(store, view)
+        if named is not None:
+            kwargs["named_graphs"] = named
     try:
         result = store.query(
             job.sparql,
             base_iri=job.base_iri,
             prefixes=PREFIXES,
             substitutions={ox.Variable(b[0]): binding_term(b) for b in job.substitutions},
-            **kwargs,
+            **kwargs,  # type: ignore[arg-type]
         )
         return write_answer(result, job)
     except SyntaxError as exc:

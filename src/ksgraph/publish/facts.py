@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ksgraph.core.vocab import GRAPH_BASE
-from ksgraph.store.backend import packaged_query
+from ksgraph.sparql.packaged import packaged_query
 
 # Runs a query over the whole store, every named graph visible (no dataset restriction).
 RawQuery = Callable[[str], ox.QuerySolutions]

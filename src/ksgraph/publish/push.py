@@ -16,7 +16,6 @@ is a :class:`PushMismatch`. Credentials come from the environment
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ import pyoxigraph as ox
 from SPARQLWrapper import BASIC as SW_BASIC
 from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
 
+from ksgraph.core.settings import Credentials
+from ksgraph.sparql.remote import httpx_auth
 from ksgraph.store.versions import GraphStore, named_quads
 
 FILE_FORMATS = {
@@ -43,28 +44,6 @@ class PushError(RuntimeError):
 
 class PushMismatch(PushError):
     """The remote store does not hold what was pushed."""
-
-
-@dataclass(frozen=True)
-class Credentials:
-    user: str
-    password: str
-    scheme: str = "basic"  # or "digest" (Virtuoso's *-auth endpoints)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> Credentials | None:
-        user = env.get("KSGRAPH_PUSH_USER")
-        if not user:
-            return None
-        scheme = env.get("KSGRAPH_PUSH_AUTH", "basic").lower()
-        if scheme not in ("basic", "digest"):
-            raise PushError(f"KSGRAPH_PUSH_AUTH must be basic or digest, not {scheme!r}")
-        return cls(user, env.get("KSGRAPH_PUSH_PASSWORD", ""), scheme)
-
-    def httpx_auth(self) -> httpx.Auth:
-        if self.scheme == "digest":
-            return httpx.DigestAuth(self.user, self.password)
-        return httpx.BasicAuth(self.user, self.password)
 
 
 @dataclass(frozen=True)
@@ -258,7 +237,7 @@ def push(source: Mapping[str, Sequence[ox.Triple]], target: Target) -> PushRepor
         raise PushError("nothing to push: the input has no triples")
     if target.graph_store:
         report = PushReport("graph store protocol", {})
-        auth = target.credentials.httpx_auth() if target.credentials else None
+        auth = httpx_auth(target.credentials)
         with httpx.Client(timeout=target.timeout, auth=auth) as client:
             for graph, triples in source.items():
                 _put_graph(graph, triples, target, client)

@@ -27,12 +27,11 @@ from ksgraph import __version__
 from ksgraph.changes.provenance import sha256
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import GRAPH_BASE, PREFIXES
-from ksgraph.http.publish_settings import PublishSettings
 from ksgraph.publish.facts import DatasetFacts, collect_facts
 from ksgraph.publish.void import Distribution, describe
-from ksgraph.rdfio.export import PREFIXES_FOR_OUTPUT
-from ksgraph.rdfio.formats import OUTPUT_PREFIXES, compact_json_ld, json_ld_context
-from ksgraph.store.versions import GraphStore, graph_names, named_quads
+from ksgraph.rdfio.formats import compact_json_ld, json_ld_context
+from ksgraph.store.dataset import graph_names
+from ksgraph.store.versions import GraphStore, named_quads
 
 RELEASE_BASE = "https://w3id.org/ksgraph/release/"
 MEDIA_TYPES = {
@@ -74,7 +73,7 @@ def write_release(settings: Settings, target_dir: Path, version: str = __version
     work.mkdir(parents=True)
     try:
         facts = _write_files(store, settings, work)
-        files = _checksummed(work, version, facts)
+        files = _checksummed(work, version, facts, settings)
         os.replace(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -87,7 +86,7 @@ def _write_files(store: ox.Store, settings: Settings, work: Path) -> DatasetFact
         named_quads(store), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
     )
     ox.serialize(quads, output=str(work / "ksgraph.nq"), format=ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, output=str(work / "ksgraph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES_FOR_OUTPUT)
+    ox.serialize(quads, output=str(work / "ksgraph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     (work / "ksgraph.jsonld").write_bytes(compact_json_ld(quads))
     (work / "graphs").mkdir()
     for graph in graph_names(store):
@@ -96,7 +95,7 @@ def _write_files(store: ox.Store, settings: Settings, work: Path) -> DatasetFact
             triples,
             output=str(work / "graphs" / graph_file_name(graph)),
             format=ox.RdfFormat.TURTLE,
-            prefixes=PREFIXES_FOR_OUTPUT,
+            prefixes=PREFIXES,
         )
     for part, directory in (("ontology", settings.ontology_dir), ("shapes", settings.shapes_dir)):
         files = sorted(directory.glob("*.ttl")) if directory.is_dir() else []
@@ -117,7 +116,7 @@ def _write_files(store: ox.Store, settings: Settings, work: Path) -> DatasetFact
     return collect_facts(raw)
 
 
-def _checksummed(work: Path, version: str, facts: DatasetFacts) -> dict[str, str]:
+def _checksummed(work: Path, version: str, facts: DatasetFacts, settings: Settings) -> dict[str, str]:
     """Checksum every file, describe them in ``void.ttl``, then write ``SHA256SUMS`` over all."""
     sums = {p.relative_to(work).as_posix(): sha256(p) for p in sorted(work.rglob("*")) if p.is_file()}
     distributions = [
@@ -129,10 +128,9 @@ def _checksummed(work: Path, version: str, facts: DatasetFacts) -> dict[str, str
         )
         for name, digest in sums.items()
     ]
-    publish = PublishSettings.from_env()
-    endpoint = publish.sparql_endpoint or (publish.public_base + "/sparql" if publish.public_base else None)
+    endpoint = settings.sparql_endpoint or (settings.public_base + "/sparql" if settings.public_base else None)
     void_triples = describe(facts, version=version, sparql_endpoint=endpoint, distributions=distributions)
-    ox.serialize(void_triples, output=str(work / "void.ttl"), format=ox.RdfFormat.TURTLE, prefixes=OUTPUT_PREFIXES)
+    ox.serialize(void_triples, output=str(work / "void.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     sums["void.ttl"] = sha256(work / "void.ttl")
     lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
     (work / "SHA256SUMS").write_text(lines, encoding="utf-8")

@@ -12,19 +12,15 @@ from dataclasses import dataclass
 from importlib import resources
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
 
 from ksgraph import __version__
-from ksgraph.core.vocab import DCAT, DCTERMS, OWL, RDF, VOID, XSD
-from ksgraph.http.web import negotiate, rdf_response
-from ksgraph.publish.facts import DatasetFacts, collect_facts
+from ksgraph.core.vocab import DCAT, DCTERMS, OWL, RDF, SD, SPDX, VOID, XSD
+from ksgraph.publish.facts import DatasetFacts
 from ksgraph.rdfio import formats
-from ksgraph.store.backend import SparqlRunner
 
 DATASET_IRI = "https://w3id.org/ksgraph/dataset"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-SPDX = "http://spdx.org/rdf/terms#"
+
+
 RDF_OFFERED = (formats.TURTLE, formats.JSONLD, formats.NTRIPLES, formats.RDFXML)
 
 
@@ -94,23 +90,3 @@ def describe(
         if dist.media_type == "application/n-quads":
             add(ds, VOID + "dataDump", _n(dist.url))
     return triples
-
-
-def void_router(runner: SparqlRunner, *, public_base: str = "", sparql_endpoint: str | None = None) -> APIRouter:
-    """``/.well-known/void`` (RFC 8615 well-known location, VoID §6.2) and ``/dataset``.
-
-    The endpoint advertised is ``sparql_endpoint`` if set, else ``<public base>/sparql``, else
-    ``/sparql`` on the address the request came to.
-    """
-    router = APIRouter(tags=["linked data"])
-
-    def serve(request: Request) -> Response:
-        rep = negotiate(request, RDF_OFFERED)
-        if isinstance(rep, Response):
-            return rep
-        endpoint = sparql_endpoint or (public_base.rstrip("/") or str(request.base_url).rstrip("/")) + "/sparql"
-        return rdf_response(describe(collect_facts(runner.run_raw), sparql_endpoint=endpoint), rep)
-
-    for path in ("/.well-known/void", "/dataset"):
-        router.add_api_route(path, serve, methods=["GET", "HEAD"], summary="Dataset description (VoID, DCAT)")
-    return router

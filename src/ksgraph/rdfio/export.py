@@ -7,7 +7,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ksgraph.sparql.query import dataset
+from ksgraph.core.vocab import PREFIXES
+from ksgraph.store.dataset import dataset
 from ksgraph.store.versions import named_quads
 
 QUAD_FORMATS: dict[str, ox.RdfFormat] = {
@@ -21,18 +22,6 @@ TRIPLE_FORMATS: dict[str, ox.RdfFormat] = {
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
 FORMATS = (*QUAD_FORMATS, *TRIPLE_FORMATS)
-PREFIXES_FOR_OUTPUT = {
-    "ks": "https://w3id.org/ksgraph/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "time": "http://www.w3.org/2006/time#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def export(
@@ -48,12 +37,12 @@ def export(
         quads = list(named_quads(store))
         if graph is not None:
             quads = [q for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == graph]
-        ox.serialize(quads, output, QUAD_FORMATS[fmt], prefixes=PREFIXES_FOR_OUTPUT if fmt == "trig" else None)
+        ox.serialize(quads, output, QUAD_FORMATS[fmt], prefixes=PREFIXES if fmt == "trig" else None)
         return len(quads)
     if fmt not in TRIPLE_FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     graphs = [ox.NamedNode(graph)] if graph is not None else dataset(store, inferred=inferred)
     triples = {q.triple for g in graphs for q in store.quads_for_pattern(None, None, None, g)}
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    ox.serialize(ordered, output, TRIPLE_FORMATS[fmt], prefixes=PREFIXES_FOR_OUTPUT if fmt != "ntriples" else None)
+    ox.serialize(ordered, output, TRIPLE_FORMATS[fmt], prefixes=PREFIXES if fmt != "ntriples" else None)
     return len(ordered)

@@ -16,8 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from ksgraph.core.vocab import DCAT, ID, VOID
-from ksgraph.rdfio.export import PREFIXES_FOR_OUTPUT
+from ksgraph.core.vocab import PREFIXES
 
 
 @dataclass(frozen=True)
@@ -57,14 +56,6 @@ MEDIA_TYPES: dict[str, Representation] = {
     "application/json": JSONLD,
     "application/n-triples": NTRIPLES,
     "application/rdf+xml": RDFXML,
-}
-OUTPUT_PREFIXES = {
-    **PREFIXES_FOR_OUTPUT,
-    "id": ID,
-    "void": VOID,
-    "dcat": DCAT,
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 
@@ -128,7 +119,7 @@ def serialize(triples: Iterable[ox.Triple], rep: Representation) -> bytes:
         return compact_json_ld(ordered)
     if rep.rdf_format is None:
         raise ValueError(f"{rep.name} is not an RDF representation")
-    prefixes = None if rep is NTRIPLES else OUTPUT_PREFIXES
+    prefixes = None if rep is NTRIPLES else PREFIXES
     return ox.serialize(ordered, format=rep.rdf_format, prefixes=prefixes)
 
 

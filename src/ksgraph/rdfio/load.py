@@ -5,12 +5,11 @@ store half-loaded. Parsing is local only: pyoxigraph resolves no remote JSON-LD
 context and expands no external XML entity, and ``owl:imports`` is never followed.
 pyoxigraph does expand *internal* XML entities without any limit (a 1 KB "billion
 laughs" document becomes a 3 GB literal), so :func:`check_xml_entities` refuses those
-first; and no file larger than :func:`max_file_bytes` is read.
+first; and no file larger than ``max_bytes`` (``Settings.max_file_bytes``, ``KSGRAPH_MAX_FILE_BYTES``) is read.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,11 +17,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ksgraph.core.settings import DEFAULT_MAX_FILE_BYTES
 from ksgraph.core.vocab import data_graph
 
-# The largest RDF file read (KSGRAPH_MAX_FILE_BYTES): a file is parsed whole in memory, at
-# several times its size, and the real data is a few MB.
-DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 # Characters that entity references may add to one RDF/XML document. Real OWL files use
 # entities for namespace IRIs (tens of characters, some thousand times).
 MAX_ENTITY_EXPANSION = 16 * 1024 * 1024
@@ -84,7 +81,7 @@ def rdf_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def parse_file(path: Path, graph: str | None = None) -> ParsedFile:
+def parse_file(path: Path, graph: str | None = None, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ParsedFile:
     """Parse one file into quads in ``graph`` (default: the data graph named after the file's stem).
 
     Quad formats (N-Quads, TriG) keep their own graph names for quads in named graphs.
@@ -95,10 +92,7 @@ def parse_file(path: Path, graph: str | None = None) -> ParsedFile:
         known = ", ".join(sorted(FORMATS))
         raise LoadError(path, f"unknown RDF file type {path.suffix!r} (known: {known})")
     target = ox.NamedNode(graph or data_graph(path.stem))
-    try:
-        limit = max_file_bytes()
-    except ValueError as exc:
-        raise LoadError(path, str(exc)) from None
+    limit = max_bytes
     try:
         # Read at most one byte past the limit: a symlink to /dev/zero ends here too.
         with open(path, "rb") as handle:
@@ -130,9 +124,11 @@ def parse_file(path: Path, graph: str | None = None) -> ParsedFile:
     return ParsedFile(path, target.value, quads)
 
 
-def parse_files(paths: Sequence[Path], graph: str | None = None) -> list[ParsedFile]:
+def parse_files(
+    paths: Sequence[Path], graph: str | None = None, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> list[ParsedFile]:
     """Parse every file; the first broken one raises LoadError, before anything is stored."""
-    return [parse_file(p, graph) for p in paths]
+    return [parse_file(p, graph, max_bytes=max_bytes) for p in paths]
 
 
 def _syntax_message(exc: SyntaxError) -> str:
@@ -144,16 +140,6 @@ def _syntax_message(exc: SyntaxError) -> str:
         # pyoxigraph's words for a remote JSON-LD context it was not allowed to fetch.
         text = 'a remote JSON-LD @context is never fetched; put the context in the file ("@context": {…})'
     return text
-
-
-def max_file_bytes() -> int:
-    """The largest RDF file build, import and validate read: ``KSGRAPH_MAX_FILE_BYTES`` or 256 MiB."""
-    value = os.environ.get("KSGRAPH_MAX_FILE_BYTES", "").strip()
-    if not value:
-        return DEFAULT_MAX_FILE_BYTES
-    if not value.isdigit() or int(value) == 0:
-        raise ValueError(f"KSGRAPH_MAX_FILE_BYTES={value!r}: expected a positive number of bytes")
-    return int(value)
 
 
 def check_xml_entities(data: bytes) -> None:

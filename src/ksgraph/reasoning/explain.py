@@ -26,9 +26,10 @@ from enum import StrEnum
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ksgraph.core.vocab import GRAPH_BASE, INFERRED_GRAPH, OWL, PREFIXES, RDF, RDFS, is_asserted_graph
-from ksgraph.reasoning.reason import Triple, rdf_list, subject_index, to_ox, to_rdflib
-from ksgraph.sparql.query import expand_iri
+from ksgraph.core.terms import Triple, to_ox, to_rdflib
+from ksgraph.core.vocab import GRAPH_BASE, INFERRED_GRAPH, OWL, PREFIXES, RDF, RDFS, expand_iri
+from ksgraph.reasoning.reason import rdf_list, subject_index
+from ksgraph.store.dataset import is_asserted_graph
 
 DEFAULT_MAX_DEPTH = 40
 

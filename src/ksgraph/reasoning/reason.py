@@ -43,7 +43,7 @@ import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from ksgraph.core.vocab import INFERRED_GRAPH, OWL, RDF, RDFS, XSD
-from ksgraph.sparql.query import dataset
+from ksgraph.store.dataset import dataset
 
 Triple = tuple[Node, Node, Node]
 Progress = Callable[[str], None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ksgraph.http.errors import bad_request
+from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.scan import ScanError, Shape, decode_escapes, scan
 
 
@@ -49,13 +49,13 @@ def _check_common(text: str, limits: Limits, refused: dict[str, str]) -> Shape |
         words = re.findall(r"[A-Za-z]+", text) + re.findall(r"[A-Za-z]+", decode_escapes(text))
         keywords = frozenset(w.upper() for w in words)
     if depth > limits.max_nesting:
-        raise bad_request(
+        raise QueryError(
             f"query nests brackets {depth} deep; this endpoint accepts at most {limits.max_nesting} "
             "(deeper nesting can crash the query engine)"
         )
     for word, why in refused.items():
         if word in keywords:
-            raise bad_request(why)
+            raise QueryError(why)
     return shape
 
 

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ksgraph.sparql.query import dataset
-from ksgraph.store.versions import graph_names
+from ksgraph.store.dataset import dataset, graph_names
 
 _PER_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class . FILTER(isIRI(?class)) }

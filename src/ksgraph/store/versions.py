@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import in_dataset
+from ksgraph.store.dataset import has_materialised_default, in_default_graph
 
 # Versions kept besides the current one, so a reader that opened an older version
 # just before a switch can finish its query.
@@ -292,19 +292,6 @@ class WritableStore:
         gc.collect()
 
 
-def in_default_graph(graph: object) -> bool:
-    """True for the named graphs whose merge is the published default graph."""
-    return isinstance(graph, ox.NamedNode) and in_dataset(graph.value)
-
-
-def has_materialised_default(store: ox.Store) -> bool:
-    """True when the store's default graph holds the published dataset (any version ksgraph writes).
-
-    The dataset always holds the ontology, so an empty default graph means a store written before
-    the default graph was materialised; readers then fall back to naming the graphs."""
-    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
-
-
 # Above this many changed triples a rebuild of the default graph is cheaper than quad-by-quad edits.
 _REBUILD_OVER = 200_000
 
@@ -360,8 +347,3 @@ def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
     """Every quad of the store's named graphs: its content without the materialised default graph."""
     for graph in store.named_graphs():
         yield from store.quads_for_pattern(None, None, None, graph)
-
-
-def graph_names(store: ox.Store) -> list[str]:
-    """The IRIs of the store's named graphs, sorted."""
-    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))

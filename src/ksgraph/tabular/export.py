@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ksgraph.core.vocab import RDF
-from ksgraph.sparql.query import dataset
+from ksgraph.store.dataset import dataset
 from ksgraph.tabular.names import NameIndex, id_path
 from ksgraph.tabular.sheets import SheetContent, write_csv, write_xlsx
 from ksgraph.tabular.spec import Column, Template, expand, templates

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ksgraph.core.vocab import ID, RDF, RDFS, SKOS
-from ksgraph.sparql.query import dataset
+from ksgraph.store.dataset import dataset
 
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "a", "Ä": "a", "Ö": "o"})
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ksgraph.core.vocab import ORG, TIME
-from ksgraph.sparql.query import dataset
+from ksgraph.store.dataset import dataset
 from ksgraph.tabular.mapper import BuiltRow
 from ksgraph.tabular.origins import Origin
 from ksgraph.tabular.spec import Template, UniqueRule

@@ -16,26 +16,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ksgraph.core.vocab import DCTERMS, FOAF, ID, KS, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from ksgraph.core.vocab import ID
+from ksgraph.core.vocab import PREFIXES as VOCAB_PREFIXES
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 
-# The prefixes a mapping may use in IRIs and templates. CSVW's initial context has
-# rdf, rdfs, skos, dcterms, foaf, org, prov and xsd; ks, id, src and time are ours.
-PREFIXES: dict[str, str] = {
-    "ks": KS,
-    "id": ID,
-    "src": ID + "source/",
-    "org": ORG,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "foaf": FOAF,
-    "time": TIME,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-}
+# The prefixes a mapping may use in IRIs and templates: the one table, plus ``src:`` for sources.
+PREFIXES: dict[str, str] = {**VOCAB_PREFIXES, "src": ID + "source/"}
 
 _VAR = re.compile(r"\{\+?([A-Za-z0-9_]+)\}")
 

@@ -14,12 +14,10 @@ import pyoxigraph as ox
 
 from ksgraph.changes.imports import changed_triples, touched_nodes
 from ksgraph.core.settings import Settings
-from ksgraph.core.vocab import DCTERMS, KS, ORG, SKOS, TIME
+from ksgraph.core.vocab import expand_iri
 from ksgraph.tabular.reader import TabularFile
 from ksgraph.tabular.rules import CellViolation
 from ksgraph.validation.validate import Result, data_view, validate
-
-_SHOWN_PREFIXES = {"ks:": KS, "org:": ORG, "skos:": SKOS, "dcterms:": DCTERMS, "time:": TIME}
 
 
 def shacl_violations(
@@ -70,10 +68,7 @@ def _path_iri(shown: str | None) -> str | None:
     shown = shown.lstrip("^")
     if shown.startswith("<") and shown.endswith(">"):
         return shown[1:-1]
-    for prefix, namespace in _SHOWN_PREFIXES.items():
-        if shown.startswith(prefix):
-            return namespace + shown[len(prefix) :]
-    return shown
+    return expand_iri(shown)
 
 
 def _value_text(shown: str | None) -> str | None:

@@ -46,8 +46,10 @@ from enum import IntEnum
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import KS, ORG, SKOS, XSD
-from ksgraph.sparql.query import QueryError, dataset, run
+from ksgraph.core.vocab import KS, KS_NS, ORG, SKOS, XSD
+from ksgraph.sparql.errors import QueryError
+from ksgraph.sparql.run import run
+from ksgraph.store.dataset import View, dataset
 
 _ACTIVE = KS + "active"
 _PREF = SKOS + "prefLabel"
@@ -286,7 +288,7 @@ class TimeModel:
             if (seen := _bounds(row["asOf"])) is not None and seen not in life.attested:
                 life.attested.append(seen)
         for row in _select(store, _EVENTS):
-            kind, role, org = row["kind"].value.removeprefix(KS), row["role"].value, row["org"].value
+            kind, role, org = row["kind"].value.removeprefix(KS_NS), row["role"].value, row["org"].value
             event = row["e"].value
             at = when.get(event)
             if kind == "Founding" and role == "resulting":
@@ -405,7 +407,7 @@ class Snapshot:
     left_out: int  # quads of the original dataset not in the snapshot
 
 
-def snapshot(store: ox.Store, on: dt.date, *, inferred: bool = True) -> Snapshot:
+def snapshot(store: ox.Store, on: dt.date, *, inferred: bool = True, view: View | None = None) -> Snapshot:
     """The structure valid on ``on``. See the module docstring for what valid means.
 
     The dataset is first copied into memory and the time facts are read from the copy:
@@ -420,7 +422,8 @@ def snapshot(store: ox.Store, on: dt.date, *, inferred: bool = True) -> Snapshot
     (0, {})
     """
     target = ox.Store()
-    graphs = dataset(store, inferred=inferred)
+    chosen = view or View(inferred=inferred)
+    graphs = dataset(store, view=chosen)
     target.bulk_extend(q for graph in graphs for q in store.quads_for_pattern(None, None, None, graph))
     total = len(target)
 
@@ -505,11 +508,13 @@ def query_as_of(
     on: dt.date,
     *,
     inferred: bool = True,
+    view: View | None = None,
     substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
 ) -> AsOfAnswer:
     """Run a query over the structure valid on ``on`` (the call the CLI and the endpoint make)."""
-    snap = snapshot(store, on, inferred=inferred)
-    return AsOfAnswer(run(snap.store, sparql, inferred=inferred, substitutions=substitutions), snap)
+    chosen = view or View(inferred=inferred)
+    snap = snapshot(store, on, view=chosen)
+    return AsOfAnswer(run(snap.store, sparql, view=chosen, substitutions=substitutions), snap)
 
 
 def default_as_of(sparql: str) -> str:
@@ -526,13 +531,13 @@ def default_as_of(sparql: str) -> str:
     return "today"
 
 
-def parse_as_of(text: str, *, today: dt.date | None = None) -> dt.date | None:
+def parse_as_of(text: str, *, today: dt.date) -> dt.date | None:
     """``YYYY-MM-DD`` or ``today`` → that day; ``all`` → None (the whole graph, no time filter)."""
     value = text.strip().lower()
     if value == "all":
         return None
     if value == "today":
-        return today or dt.date.today()
+        return today
     try:
         if len(value) != 10:
             raise ValueError(value)

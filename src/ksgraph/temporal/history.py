@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from ksgraph.sparql.query import run
+from ksgraph.sparql.run import run
 from ksgraph.temporal.asof import Bounds, literal_bounds
 
 # One row per (item, kind) the resource takes part in. ?x is the resource (bound by
@@ -224,7 +224,8 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
     dated = [e for e in line.entries if e.earliest or e.latest]
     undated = [e for e in line.entries if not (e.earliest or e.latest)]
     days = [dt.date.fromisoformat(d) for e in dated for d in (e.earliest, e.latest) if d]
-    first_year = min(days).year if days else dt.date.today().year
+    # With nothing dated there is no time axis to draw: the years are only a frame for x().
+    first_year = min(days).year if days else 2000
     last_year = max(days).year + 1 if days else first_year + 1
     left, right, top = 8, width - 200, 8
     span = max((dt.date(last_year, 1, 1) - dt.date(first_year, 1, 1)).days, 1)
@@ -260,7 +261,7 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
     axis = top + row * (len(line.entries) or 1) + 6
     parts.append(f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#555"/>')
     step = max(1, (last_year - first_year) // 8)
-    for year in range(first_year, last_year + 1, step):
+    for year in range(first_year, last_year + 1, step) if days else ():
         tick = x(dt.date(year, 1, 1))
         parts.append(f'<line x1="{tick:.1f}" y1="{axis}" x2="{tick:.1f}" y2="{axis + 4}" stroke="#555"/>')
         parts.append(f'<text x="{tick:.1f}" y="{axis + 16}" text-anchor="middle" fill="#555">{year}</text>')

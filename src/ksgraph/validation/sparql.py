@@ -85,7 +85,7 @@ def bulk_constraints(shapes: rdflib.Graph) -> list[Constraint]:
 
 def to_store(data: rdflib.Graph) -> ox.Store:
     """An in-memory pyoxigraph copy of an rdflib graph."""
-    from ksgraph.reasoning.reason import to_ox
+    from ksgraph.core.terms import to_ox
 
     store = ox.Store()
     store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data)
@@ -106,7 +106,7 @@ def evaluate(constraint: Constraint, focus: set[Node], store: Queryable, report:
         return None
     if not focus:
         return 0
-    from ksgraph.reasoning.reason import to_rdflib
+    from ksgraph.core.terms import to_rdflib
 
     text = f"{constraint.prefixes}\n{prebound(constraint.select, focus)}"
     count = 0

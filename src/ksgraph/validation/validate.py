@@ -32,12 +32,13 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ksgraph.core.settings import Settings
+from ksgraph.core.settings import DEFAULT_MAX_FILE_BYTES, Settings
 from ksgraph.core.vocab import DCTERMS, SH
 from ksgraph.rdfio.load import ParsedFile, parse_files, rdf_files
+from ksgraph.store.dataset import data_graph_names
 from ksgraph.validation import workers as shacl_workers
 from ksgraph.validation.sparql import Queryable, bulk_constraints, evaluate, to_store
-from ksgraph.validation.view import StoreView, data_graph_names, rdflib_term
+from ksgraph.validation.view import StoreView, rdflib_term
 
 INFERENCE_MODE = "none"
 KSH = rdflib.Namespace("https://w3id.org/ksgraph/shapes#")
@@ -141,9 +142,9 @@ def load_ontology(settings: Settings) -> rdflib.Graph:
     return _graph_from(parse_files(rdf_files([settings.ontology_dir])))
 
 
-def data_from_files(paths: Sequence[Path]) -> rdflib.Graph:
+def data_from_files(paths: Sequence[Path], *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> rdflib.Graph:
     """Exactly the given files (directories expanded). Raises LoadError with file, line and column."""
-    return _graph_from(parse_files(rdf_files(paths)))
+    return _graph_from(parse_files(rdf_files(paths), max_bytes=max_bytes))
 
 
 def data_from_store(store: ox.Store) -> rdflib.Graph:
@@ -254,7 +255,7 @@ def validate(
             return len(targets(core_shapes, shape, data))
 
         # A focused validation checks a few nodes: not worth a fork, and a store view must not cross one.
-        share_among = 1 if focus is not None else processes
+        share_among = 1 if focus is not None else (processes or settings.validate_workers)
         report_graph = shacl_workers.run(run_pyshacl, data, core_shapes, weight, share_among, parallel_from)
         _merge(report_graph, extra)
     seconds = time.perf_counter() - started

@@ -26,8 +26,8 @@ import pyoxigraph as ox
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from ksgraph.core.terms import to_ox, to_rdflib
 from ksgraph.core.vocab import DATA_GRAPH_BASE, ONTOLOGY_GRAPH
-from ksgraph.reasoning.reason import to_ox, to_rdflib
 
 Triple = tuple[Node, Node, Node]
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal

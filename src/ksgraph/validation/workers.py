@@ -36,14 +36,10 @@ Triple = tuple[Node, Node, Node]
 _JOB: tuple[Runner, list[rdflib.Graph]] | None = None
 
 
-def workers() -> int:
-    """How many processes validate: ``KSGRAPH_VALIDATE_WORKERS``, else the cores this process may use."""
-    configured = os.environ.get("KSGRAPH_VALIDATE_WORKERS", "").strip()
+def workers(configured: int | None = None) -> int:
+    """How many processes validate: ``configured`` (``Settings.validate_workers``), else the usable cores."""
     if configured:
-        try:
-            return max(1, int(configured))
-        except ValueError:
-            raise ValueError(f"KSGRAPH_VALIDATE_WORKERS must be a whole number, not {configured!r}") from None
+        return max(1, configured)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

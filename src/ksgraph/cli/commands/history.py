@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from ksgraph.cli.app import StoreOption, fail, out, settings_for
-from ksgraph.sparql.query import QueryError, expand_iri
+from ksgraph.core.vocab import expand_iri
+from ksgraph.sparql.errors import QueryError
 from ksgraph.store.versions import GraphStore, StoreError
 
 

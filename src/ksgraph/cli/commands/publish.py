@@ -43,19 +43,18 @@ def push(
     Credentials from the environment: KSGRAPH_PUSH_USER, KSGRAPH_PUSH_PASSWORD and
     KSGRAPH_PUSH_AUTH (basic or digest). Exit 1 if the remote counts differ from the input.
     """
-    from ksgraph.publish.push import Credentials, PushError, PushMismatch, Target, read_source
+    from ksgraph.publish.push import PushError, PushMismatch, Target, read_source
     from ksgraph.publish.push import push as run_push
     from ksgraph.store.versions import GraphStore, StoreError
 
+    settings = settings_for(store)
     try:
-        source = read_source(
-            file=file, store=None if file else GraphStore(settings_for(store).store_dir), graphs=graph or []
-        )
+        source = read_source(file=file, store=None if file else GraphStore(settings.store_dir), graphs=graph or [])
         target = Target(
             endpoint=endpoint,
             update_endpoint=update_endpoint,
             graph_store=graph_store,
-            credentials=Credentials.from_env(),
+            credentials=settings.push_credentials,
             timeout=timeout,
             chunk_triples=chunk,
         )

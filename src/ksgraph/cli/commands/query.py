@@ -11,7 +11,8 @@ import typer
 from rich.table import Column, Table
 
 from ksgraph.cli.app import StoreOption, err, fail, out, settings_for
-from ksgraph.sparql.query import QueryError, named_queries
+from ksgraph.sparql.catalogue import named_queries
+from ksgraph.sparql.errors import QueryError
 from ksgraph.store.versions import GraphStore, StoreError
 
 
@@ -32,6 +33,14 @@ def query(
     asserted_only: Annotated[
         bool, typer.Option("--asserted-only", help="Query asserted graphs only, without the inferred graph.")
     ] = False,
+    stated_only: Annotated[
+        bool,
+        typer.Option(
+            "--stated-only",
+            help="Only what the sources state: leave out the editor's interpretations and general knowledge "
+            "(and the inferences, which may rest on them).",
+        ),
+    ] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries with their questions.")] = False,
     as_of: Annotated[
         str | None,
@@ -46,10 +55,15 @@ def query(
     ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only), as of a date (default today)."""
+    """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only, --stated-only), as of a date."""
     import pyoxigraph as ox
 
-    from ksgraph.sparql.query import NamedQuery, bind_params, parse_named_query, rows, run, term_text, to_csv, to_json
+    from ksgraph.core.terms import term_text
+    from ksgraph.rdfio.results import write_solutions
+    from ksgraph.sparql.catalogue import NamedQuery, parse_named_query
+    from ksgraph.sparql.params import bind_params
+    from ksgraph.sparql.run import rows, run
+    from ksgraph.store.dataset import View
     from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of, summary
 
     settings = settings_for(store)
@@ -94,12 +108,13 @@ def query(
             known = ", ".join(catalogue) or "none"
             raise fail(f"no query file or named query {query_!r} (named queries: {known})")
         substitutions = bind_params(named, raw) if named.params else _no_params(named, raw)
-        on = parse_as_of(as_of or default_as_of(named.text))
+        on = parse_as_of(as_of or default_as_of(named.text), today=settings.today())
         source = GraphStore(settings.store_dir).open_read()
+        view = View(inferred=not asserted_only, stated_only=stated_only)
         if on is None:
-            result = run(source, named.text, inferred=not asserted_only, substitutions=substitutions)
+            result = run(source, named.text, view=view, substitutions=substitutions)
         else:
-            answer = query_as_of(source, named.text, on, inferred=not asserted_only, substitutions=substitutions)
+            answer = query_as_of(source, named.text, on, view=view, substitutions=substitutions)
             result = answer.result
             err.print(summary(answer.snapshot), markup=False)
     except (QueryError, StoreError) as exc:
@@ -111,10 +126,10 @@ def query(
         sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
         return
     variables, table_rows = rows(result)
-    if fmt is OutputFormat.json:
-        sys.stdout.write(to_json(variables, table_rows) + "\n")
-    elif fmt is OutputFormat.csv:
-        sys.stdout.write(to_csv(variables, table_rows))
+    if fmt is OutputFormat.json or fmt is OutputFormat.csv:
+        # The same writers as the endpoint: SPARQL 1.1 Query Results JSON and CSV.
+        sys.stdout.buffer.write(write_solutions(variables, table_rows, fmt.value))
+        sys.stdout.buffer.flush()
     else:
         table = Table(*variables, title=named.question or None, title_justify="left")
         for row in table_rows:

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from ksgraph.cli.app import StoreOption, err, fail, settings_for
+from ksgraph.sparql.port import Backend
+from ksgraph.sparql.remote import RemoteError
 from ksgraph.store.versions import GraphStore
 
 
@@ -34,40 +36,33 @@ def serve(
 
     import uvicorn
 
-    from ksgraph.http import ServerSettings, create_app
+    from ksgraph.http import create_app
+    from ksgraph.sparql.backend import open_backend
 
-    paths = settings_for(store)
+    settings = settings_for(store, backend=backend)
     if backend:
         if not re.match(r"^https?://[^\s/]+", backend):
             raise fail(f"--backend must be an http(s) URL of a SPARQL query endpoint, not {backend!r}")
-    elif not GraphStore(paths.store_dir).exists():
-        raise fail(f"no graph in {paths.store_dir}: run `ksgraph build` first (or pass --store or --backend)")
-    try:
-        settings = ServerSettings.from_env(paths.store_dir, backend=backend)
-    except ValueError as exc:
-        raise fail(f"a KSGRAPH_* setting is not a number: {exc}") from None
+    elif not GraphStore(settings.store_dir).exists():
+        raise fail(f"no graph in {settings.store_dir}: run `ksgraph build` first (or pass --store or --backend)")
+    source = open_backend(settings)
     if backend:
-        _check_backend(backend)
+        _check_backend(source)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # httpx logs every request to the backend at INFO; the access log already has one line per request.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     mode = "read-write (token set)" if settings.writable else "read-only"
-    source = f"the remote store {backend}" if backend else str(paths.store_dir)
-    err.print(f"serving {source} at http://{host}:{port}/ ({mode}, timeout {settings.query_timeout:g} s)")
+    where = f"the remote store {backend}" if backend else str(settings.store_dir)
+    err.print(f"serving {where} at http://{host}:{port}/ ({mode}, timeout {settings.query_timeout:g} s)")
     # uvicorn's own access log is off: ksgraph.access logs each request with its duration.
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")
+    uvicorn.run(create_app(settings, source), host=host, port=port, access_log=False, log_level="info")
 
 
-def _check_backend(url: str) -> None:
+def _check_backend(backend: Backend) -> None:
     """Exit 2 with the reason when the remote store does not answer a SPARQL query."""
-    from ksgraph.store.remote import RemoteBackend, RemoteError
-
-    remote = RemoteBackend.from_env(url)
     try:
-        graphs = remote.graphs()
+        graphs = backend.graphs()
     except RemoteError as exc:
         raise fail(f"the backend does not answer SPARQL queries: {exc}") from None
-    finally:
-        remote.close()
     if not graphs:
-        err.print(f"[yellow]warning:[/] {url} holds no named graphs; load it with `ksgraph push` first")
+        err.print(f"[yellow]warning:[/] {backend.version()} holds no named graphs; load it with `ksgraph push` first")

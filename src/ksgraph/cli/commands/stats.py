@@ -39,7 +39,7 @@ def stats(
     classes = Table("class", "instances", title="Instances per class" + (" (asserted)" if asserted_only else ""))
     import pyoxigraph as ox
 
-    from ksgraph.sparql.query import term_text
+    from ksgraph.core.terms import term_text
 
     for cls, n in result.classes.items():
         classes.add_row(term_text(ox.NamedNode(cls)), str(n))

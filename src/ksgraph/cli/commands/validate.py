@@ -43,7 +43,11 @@ def validate_command(
 
     settings = settings_for(store)
     try:
-        data = data_from_files(paths) if paths else data_from_store(GraphStore(settings.store_dir).open_read())
+        data = (
+            data_from_files(paths, max_bytes=settings.max_file_bytes)
+            if paths
+            else data_from_store(GraphStore(settings.store_dir).open_read())
+        )
         report = validate(data, settings)
     except LoadError as exc:
         raise fail(str(exc)) from None

@@ -19,7 +19,6 @@ machine (loaded with ``ksgraph push``):
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -28,9 +27,11 @@ from collections.abc import Mapping
 import httpx
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import PREFIXES, PROVENANCE_GRAPH, in_dataset
-from ksgraph.publish.push import Credentials
-from ksgraph.store.backend import Bindings, Result, packaged_query
+from ksgraph.core.settings import Credentials
+from ksgraph.core.vocab import PREFIXES
+from ksgraph.sparql.packaged import packaged_query
+from ksgraph.sparql.port import Bindings, Result
+from ksgraph.store.dataset import DEFAULT, View, select, visible_named
 
 ACCEPT_RESULTS = "application/sparql-results+json"
 ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
@@ -38,6 +39,15 @@ ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
 # CONSTRUCT in SPARQL JSON if asked for that first, so the Accept header must fit the form.
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
 GRAPHS_TTL_SECONDS = 60.0
+
+
+def httpx_auth(credentials: Credentials | None) -> httpx.Auth | None:
+    """The HTTP authentication the credentials ask for (Virtuoso's *-auth endpoints want digest)."""
+    if credentials is None:
+        return None
+    if credentials.scheme == "digest":
+        return httpx.DigestAuth(credentials.user, credentials.password)
+    return httpx.BasicAuth(credentials.user, credentials.password)
 
 
 class RemoteError(RuntimeError):
@@ -69,40 +79,26 @@ class RemoteBackend:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.endpoint = endpoint
-        self._client = httpx.Client(
-            timeout=timeout, auth=credentials.httpx_auth() if credentials else None, transport=transport
-        )
+        self._client = httpx.Client(timeout=timeout, auth=httpx_auth(credentials), transport=transport)
         self._graphs: list[str] | None = None
         self._graphs_at = 0.0
         self._lock = threading.Lock()
 
-    @classmethod
-    def from_env(cls, endpoint: str, env: Mapping[str, str] = os.environ) -> RemoteBackend:
-        """A backend for ``endpoint`` with credentials from ``KSGRAPH_BACKEND_USER``,
-        ``KSGRAPH_BACKEND_PASSWORD``, ``KSGRAPH_BACKEND_AUTH`` (basic or digest) and the timeout
-        from ``KSGRAPH_BACKEND_TIMEOUT`` (seconds, default 30)."""
-        user = env.get("KSGRAPH_BACKEND_USER")
-        scheme = env.get("KSGRAPH_BACKEND_AUTH", "basic").lower()
-        if scheme not in ("basic", "digest"):
-            raise RemoteError(f"KSGRAPH_BACKEND_AUTH must be basic or digest, not {scheme!r}")
-        credentials = Credentials(user, env.get("KSGRAPH_BACKEND_PASSWORD", ""), scheme) if user else None
-        return cls(endpoint, credentials=credentials, timeout=float(env.get("KSGRAPH_BACKEND_TIMEOUT", "30")))
-
     def close(self) -> None:
         self._client.close()
 
-    def run(
-        self,
-        sparql: str,
-        *,
-        inferred: bool = True,
-        substitutions: Bindings | None = None,
-        provenance: bool = False,
-    ) -> Result:
-        graphs = [
-            g for g in self.graphs() if in_dataset(g, inferred=inferred) or (provenance and g == PROVENANCE_GRAPH)
-        ]
-        return self.query(with_values(with_prefixes(sparql), substitutions or {}), graphs, graphs)
+    remote = True
+
+    def version(self) -> str:
+        return self.endpoint
+
+    def local_store(self) -> None:
+        return None
+
+    def run(self, sparql: str, *, view: View = DEFAULT, substitutions: Bindings | None = None) -> Result:
+        graphs = self.graphs()
+        default = select(graphs, view)
+        return self.query(with_values(with_prefixes(sparql), substitutions or {}), default, visible_named(graphs, view))
 
     def query(
         self,
@@ -123,14 +119,14 @@ class RemoteBackend:
             raise RemoteError("expected SELECT results")
         return result
 
-    def graphs(self) -> list[str]:
+    def graphs(self) -> tuple[str, ...]:
         """The store's named graphs, rediscovered every minute (a push may add some)."""
         with self._lock:
             if self._graphs is None or time.monotonic() - self._graphs_at > GRAPHS_TTL_SECONDS:
                 rows = self.run_raw(packaged_query("graphs"))
                 self._graphs = sorted(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
                 self._graphs_at = time.monotonic()
-            return list(self._graphs)
+            return tuple(self._graphs)
 
     def _query(self, sparql: str, params: list[tuple[str, str]], timeout: float | None = None) -> Result:
         try:
