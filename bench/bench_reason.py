@@ -35,7 +35,8 @@ from generate import generate  # noqa: E402
 from ksgraph.changes.build import source_files  # noqa: E402
 from ksgraph.core.settings import load_settings  # noqa: E402
 from ksgraph.core.terms import Triple, to_rdflib  # noqa: E402
-from ksgraph.reasoning.reason import Engine, infer  # noqa: E402
+from ksgraph.reasoning.engines import Engine  # noqa: E402
+from ksgraph.reasoning.reason import infer  # noqa: E402
 
 
 @dataclass

@@ -24,8 +24,8 @@ import pyshacl
 import rdflib
 from rdflib.term import URIRef
 
-from ksgraph.changes.imports import touched_nodes
 from ksgraph.core.settings import Settings, project_root
+from ksgraph.validation.focus import touched_nodes
 from ksgraph.validation.validate import (
     PreparedQueryGraph,
     Severity,

@@ -14,17 +14,8 @@ from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.params import bind_params
 from ksgraph.sparql.run import run
 from ksgraph.store.versions import GraphStore
-from ksgraph.temporal.asof import (
-    Bounds,
-    Lifetime,
-    Validity,
-    default_as_of,
-    happened,
-    literal_bounds,
-    parse_as_of,
-    query_as_of,
-    snapshot,
-)
+from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of, snapshot
+from ksgraph.temporal.bounds import Bounds, Lifetime, Validity, happened, literal_bounds
 
 from .conftest import run_cli
 

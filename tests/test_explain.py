@@ -12,16 +12,9 @@ from rdflib import URIRef
 from ksgraph.core.settings import Settings
 from ksgraph.core.terms import to_rdflib
 from ksgraph.core.vocab import ID, INFERRED_GRAPH, KS, KS_NS, ORG, RDF, data_graph
-from ksgraph.reasoning.explain import (
-    Derivation,
-    Prover,
-    Rule,
-    Status,
-    compile_rules,
-    explain,
-    parse_term,
-    render_text,
-)
+from ksgraph.reasoning.explain import Derivation, Prover, Status, explain, parse_term
+from ksgraph.reasoning.report import render_text
+from ksgraph.reasoning.rules import Rule, compile_rules
 from ksgraph.store.versions import GraphStore
 
 from .test_reason import PREFIXES, run_cli

@@ -9,7 +9,7 @@ import pytest
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 from ksgraph.publish.void import DATASET_IRI
-from ksgraph.store.stats import graph_sizes
+from ksgraph.sparql.stats import graph_sizes
 from ksgraph.store.versions import GraphStore
 
 DS = ox.NamedNode(DATASET_IRI)

@@ -15,7 +15,9 @@ import rdflib
 from ksgraph.core.settings import Settings
 from ksgraph.core.terms import to_ox, to_rdflib
 from ksgraph.core.vocab import ID, INFERRED_GRAPH, KS, KS_NS, ORG
-from ksgraph.reasoning.reason import Engine, asserted_triples, infer, infer_store, is_noise, materialise
+from ksgraph.reasoning.engines import Engine
+from ksgraph.reasoning.noise import is_noise
+from ksgraph.reasoning.reason import asserted_triples, infer, infer_store, materialise
 from ksgraph.sparql.run import run
 from ksgraph.store.dataset import is_asserted_graph
 from ksgraph.store.versions import GraphStore

@@ -228,7 +228,7 @@ TRAVERSALS = [
 ]
 # What any of those files would show: /etc/passwd, the project's pyproject.toml, the server's own
 # source next to its static files, and the planted secret beside the named queries.
-FILE_MARKERS = [b"root:x:0:0", b"[build-system]", b"class ServerSettings", SECRET.encode()]
+FILE_MARKERS = [b"root:x:0:0", b"[build-system]", b"class Settings", SECRET.encode()]
 
 
 @pytest.mark.parametrize("path", TRAVERSALS)
@@ -242,7 +242,7 @@ def test_path_traversal_never_serves_a_file(server: Running, path: str) -> None:
 def test_the_traversal_targets_exist(server: Running, home: Path) -> None:
     """The markers are really in the files the paths above aim at, so their absence means something."""
     assert SECRET in (home / "secret.txt").read_text(encoding="utf-8")
-    assert "class ServerSettings" in (ROOT / "src/ksgraph/http/settings.py").read_text(encoding="utf-8")
+    assert "class Settings(" in (ROOT / "src/ksgraph/core/settings.py").read_text(encoding="utf-8")
     assert raw_get(server, "/queries/npo-hosts?as_of=all")[0] == 200  # the route itself works
 
 

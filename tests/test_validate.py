@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from ksgraph.changes.imports import touched_nodes
 from ksgraph.core.settings import Settings, project_root
+from ksgraph.validation.focus import touched_nodes
 from ksgraph.validation.output import render, source_titles
 from ksgraph.validation.validate import Severity, data_from_files, load_ontology, load_shapes, validate
 

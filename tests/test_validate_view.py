@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ksgraph.changes import imports as importer
-from ksgraph.changes.imports import changed_triples, import_files, touched_nodes
+from ksgraph.changes import checks as importer
+from ksgraph.changes.imports import ImportRejected, import_files
 from ksgraph.core.settings import Settings
 from ksgraph.core.terms import to_ox
 from ksgraph.core.vocab import DATA_GRAPH_BASE, ONTOLOGY_GRAPH, data_graph
@@ -25,6 +25,7 @@ from ksgraph.store.dataset import data_graph_names
 from ksgraph.store.versions import GraphStore
 from ksgraph.validation import validate as validation
 from ksgraph.validation import view as storeview
+from ksgraph.validation.focus import changed_triples, touched_nodes
 from ksgraph.validation.sparql import to_store
 from ksgraph.validation.validate import Report, data_from_store, data_view, load_ontology, load_shapes, validate
 from ksgraph.validation.view import GraphUnion, StoreView
@@ -109,7 +110,7 @@ def _assert_same(by_view: Report, by_copy: Report) -> None:
 
 @pytest.fixture()
 def no_copies(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Fails any whole-store copy (into rdflib, or back into pyoxigraph) made through the importer or validation."""
+    """Fails any whole-store copy (into rdflib, or back into pyoxigraph) made by the commit's checks or validation."""
     calls: list[str] = []
 
     def refuse(name: str):  # type: ignore[no-untyped-def]
@@ -181,7 +182,7 @@ def test_mutation_same_results(
 def test_import_validates_through_the_view(scratch_settings: Settings, tmp_path: Path, no_copies: list[str]) -> None:
     rejected = tmp_path / "lpo.ttl"
     rejected.write_text(LPO_WITHOUT_RPO, encoding="utf-8")
-    with pytest.raises(importer.ImportRejected) as caught:
+    with pytest.raises(ImportRejected) as caught:
         import_files(scratch_settings, [rejected])
     assert {r.rule for r in caught.value.report.violations} == {"R9"}
     path = tmp_path / "vasterbotten.ttl"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,15 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ksgraph.core.vocab import DCTERMS, ID, KS, PROV, PROVENANCE_GRAPH, RDF, RDFS, XSD
-from ksgraph.rdfio.load import ParsedFile
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+from ksgraph.rdfio.load import ParsedFile, sha256
 
 
 def record(

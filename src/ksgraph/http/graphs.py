@@ -18,7 +18,6 @@ from ksgraph.http.endpoint import Endpoint, QueryRequest, graph_iris
 from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.http.protocol import authorise, media_type, read_body, url_params
 from ksgraph.http.writes import WriteReport, delete_graph, merge_graph, replace_graph
-from ksgraph.store.versions import GraphStore
 
 router = APIRouter(tags=["Graph Store Protocol"])
 EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
@@ -68,15 +67,14 @@ async def _write(request: Request, settings: Settings, method: str) -> Response:
         raise bad_request("the default graph is the union of the store's graphs; write a named graph (?graph=IRI)")
     if graph == INFERRED_GRAPH:
         raise ProtocolError(403, f"<{INFERRED_GRAPH}> is computed by the reasoner and cannot be written")
-    root = GraphStore(settings.store_dir)
     report: WriteReport
     if method == "DELETE":
-        report = await asyncio.to_thread(delete_graph, root, settings, graph)
+        report = await asyncio.to_thread(delete_graph, settings, graph)
         return Response(status_code=204, headers={"X-Ksgraph-Version": report.version})
     media, _ = media_type(request)
     data = await read_body(request, settings.max_upload_bytes, "upload")
     action = replace_graph if method == "PUT" else merge_graph
-    report = await asyncio.to_thread(action, root, settings, graph, data, media)
+    report = await asyncio.to_thread(action, settings, graph, data, media)
     return Response(status_code=204, headers={"X-Ksgraph-Version": report.version})
 
 

@@ -15,7 +15,6 @@ from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.http.protocol import Operation, authorise, decode_post, flag, url_params
 from ksgraph.http.worker import Reply
 from ksgraph.http.writes import apply_update
-from ksgraph.store.versions import GraphStore
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
@@ -54,7 +53,6 @@ async def _update(request: Request, endpoint: Endpoint, settings: Settings, op: 
     endpoint.check_size(op.text)
     report = await asyncio.to_thread(
         apply_update,
-        GraphStore(settings.store_dir),
         settings,
         op.text,
         limits=endpoint.limits,

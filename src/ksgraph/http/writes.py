@@ -1,7 +1,7 @@
 """Writes through the endpoint: SPARQL Update and Graph Store Protocol, each one atomic publish.
 
-Every write changes a copy of the published version inside :meth:`GraphStore.write`, then
-validates it (SHACL, targeted like ``ksgraph import``) and recomputes the inferred graph; only a copy
+Every write is committed like ``ksgraph import`` (:mod:`ksgraph.changes.commit`): a copy of the
+published version is changed, validated (SHACL, targeted) and reasoned over; only a copy
 that passes is published (an atomic switch of CURRENT), so readers never see a half-applied
 or unvalidated write, and a failed write leaves the store as it was.
 
@@ -12,20 +12,21 @@ server or reaching the network.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ksgraph.changes.imports import changed_terms, touched_nodes
+from ksgraph.changes import checks
+from ksgraph.changes.commit import Delta, Inconsistent, Violations, commit
 from ksgraph.core.settings import Settings
-from ksgraph.core.vocab import DATA_GRAPH_BASE, INFERRED_GRAPH, PREFIXES
+from ksgraph.core.vocab import INFERRED_GRAPH, PREFIXES
 from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.rdfio.load import check_xml_entities
-from ksgraph.reasoning.reason import materialise
 from ksgraph.sparql.guard import Limits, check_update, with_using
-from ksgraph.store.versions import GraphStore, StoreError
-from ksgraph.validation.validate import data_view, validate
+from ksgraph.store.dataset import data_graph_names
+from ksgraph.store.versions import StoreError, WritableStore
+from ksgraph.validation.validate import Report
 
 RDF_UPLOAD_FORMATS: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -47,62 +48,52 @@ class WriteReport:
 
 def _data_quads(store: ox.Store) -> set[ox.Quad]:
     """The quads of the asserted data graphs: what validation looks at."""
-    return {
-        q
-        for g in store.named_graphs()
-        if isinstance(g, ox.NamedNode) and g.value.startswith(DATA_GRAPH_BASE)
-        for q in store.quads_for_pattern(None, None, None, g)
-    }
+    return {q for g in data_graph_names(store) for q in store.quads_for_pattern(None, None, None, g)}
 
 
-def check_published(store: ox.Store, changed: Iterable[ox.Quad], paths: Settings) -> None:
-    """Validate a changed copy before it is published, as ``ksgraph import`` does; raising discards it.
-
-    The inferred graph is derived, so a write into it is refused. The data graphs are checked
-    against the SHACL shapes on the nodes the write touched and their neighbourhood
-    (:func:`ksgraph.changes.imports.touched_nodes`); a violation is a 422 that lists each one.
-    """
-    inferred = ox.NamedNode(INFERRED_GRAPH)
-    if any(True for _ in store.quads_for_pattern(None, None, None, inferred)):
-        raise ProtocolError(
-            403, f"<{INFERRED_GRAPH}> is computed by the reasoner and cannot be written; write asserted graphs only"
-        )
-    data = data_view(store)
-    report = validate(data, paths, focus=touched_nodes(data, changed_terms(changed)))
-    if not report.conforms:
-        lines = [f"{v.rule} {v.focus}: {v.message_en}" for v in report.violations[:MAX_REPORTED]]
-        more = len(report.violations) - len(lines)
-        raise ProtocolError(
-            422,
-            f"the write breaks {len(report.violations)} rule(s); nothing was changed:\n"
-            + "\n".join(lines)
-            + (f"\n… and {more} more" if more > 0 else ""),
-        )
+def _refuse(report: Report) -> ProtocolError:
+    lines = [f"{v.rule} {v.focus}: {v.message_en}" for v in report.violations[:MAX_REPORTED]]
+    more = len(report.violations) - len(lines)
+    return ProtocolError(
+        422,
+        f"the write breaks {len(report.violations)} rule(s); nothing was changed:\n"
+        + "\n".join(lines)
+        + (f"\n… and {more} more" if more > 0 else ""),
+    )
 
 
-def _publish(root: GraphStore, paths: Settings, change: Callable[[ox.Store], None]) -> WriteReport:
+def _publish(settings: Settings, kind: str, change: Callable[[ox.Store], None]) -> WriteReport:
+    """Commit ``change`` as every write is committed (:mod:`ksgraph.changes.commit`), in HTTP's terms:
+    violations and inconsistencies are 422, a store that cannot be written 503."""
+
+    def apply(store: WritableStore) -> Delta:
+        inferred = ox.NamedNode(INFERRED_GRAPH)
+        before = _data_quads(store)
+        # The inferred graph is set aside (the commit recomputes it), so a write into it shows.
+        store.remove_graph(inferred)
+        change(store)
+        if any(True for _ in store.quads_for_pattern(None, None, None, inferred)):
+            raise ProtocolError(
+                403, f"<{INFERRED_GRAPH}> is computed by the reasoner and cannot be written; write asserted graphs only"
+            )
+        after = _data_quads(store)
+        return Delta(added=list(after - before), removed=list(before - after))
+
     try:
-        with root.write() as store:
-            before = _data_quads(store)
-            # The inferred graph is set aside so the check sees only what the write asserted.
-            store.remove_graph(ox.NamedNode(INFERRED_GRAPH))
-            change(store)
-            check_published(store, before ^ _data_quads(store), paths)
-            report = materialise(store)
-            if not report.consistent:
-                # Raising inside write() discards the copy: an inconsistent graph is never published.
-                problems = [str(p) for p in report.inconsistencies] + list(report.engine_messages)
-                raise ProtocolError(422, "the write would make the graph inconsistent:\n" + "\n".join(problems))
+        done = commit(settings, apply, kind=kind, check=checks.targeted(settings))
+    except Violations as exc:
+        raise _refuse(exc.verdict) from None  # type: ignore[arg-type]  # targeted() returns a Report
+    except Inconsistent as exc:
+        raise ProtocolError(422, str(exc)) from None
     except StoreError as exc:
         # A full disk, typically: the server is fine and the published version unchanged.
         raise ProtocolError(503, f"the write was not applied: {exc}") from None
-    version = root.current()
-    return WriteReport(version.name if version else "", report.inferred)
+    assert done.reasoning is not None
+    return WriteReport(done.version, done.reasoning.inferred)
 
 
 def apply_update(
-    root: GraphStore,
-    paths: Settings,
+    settings: Settings,
     text: str,
     *,
     limits: Limits,
@@ -125,10 +116,10 @@ def apply_update(
         except SyntaxError as exc:
             raise bad_request(f"malformed update: {exc}") from None
 
-    return _publish(root, paths, change)
+    return _publish(settings, "update", change)
 
 
-def replace_graph(root: GraphStore, paths: Settings, graph: str, data: bytes, media_type: str) -> WriteReport:
+def replace_graph(settings: Settings, graph: str, data: bytes, media_type: str) -> WriteReport:
     """Graph Store Protocol PUT: the graph's content becomes ``data``."""
     quads = _parse(data, media_type, graph)
 
@@ -136,18 +127,18 @@ def replace_graph(root: GraphStore, paths: Settings, graph: str, data: bytes, me
         store.remove_graph(ox.NamedNode(graph))
         store.extend(quads)
 
-    return _publish(root, paths, change)
+    return _publish(settings, "graph store PUT", change)
 
 
-def merge_graph(root: GraphStore, paths: Settings, graph: str, data: bytes, media_type: str) -> WriteReport:
+def merge_graph(settings: Settings, graph: str, data: bytes, media_type: str) -> WriteReport:
     """Graph Store Protocol POST: ``data`` is added to the graph."""
     quads = _parse(data, media_type, graph)
-    return _publish(root, paths, lambda store: store.extend(quads))
+    return _publish(settings, "graph store POST", lambda store: store.extend(quads))
 
 
-def delete_graph(root: GraphStore, paths: Settings, graph: str) -> WriteReport:
+def delete_graph(settings: Settings, graph: str) -> WriteReport:
     """Graph Store Protocol DELETE: the graph is removed."""
-    return _publish(root, paths, lambda store: store.remove_graph(ox.NamedNode(graph)))
+    return _publish(settings, "graph store DELETE", lambda store: store.remove_graph(ox.NamedNode(graph)))
 
 
 def _parse(data: bytes, media_type: str, graph: str) -> list[ox.Quad]:

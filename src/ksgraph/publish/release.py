@@ -24,12 +24,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ksgraph import __version__
-from ksgraph.changes.provenance import sha256
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import GRAPH_BASE, PREFIXES
 from ksgraph.publish.facts import DatasetFacts, collect_facts
 from ksgraph.publish.void import Distribution, describe
 from ksgraph.rdfio.formats import compact_json_ld, json_ld_context
+from ksgraph.rdfio.load import sha256
 from ksgraph.store.dataset import graph_names
 from ksgraph.store.versions import GraphStore, named_quads
 

@@ -10,6 +10,7 @@ first; and no file larger than ``max_bytes`` (``Settings.max_file_bytes``, ``KSG
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -179,3 +180,12 @@ def check_xml_entities(data: bytes) -> None:
             f"XML entity references would expand the document by {expansion} characters; "
             f"at most {MAX_ENTITY_EXPANSION} are accepted"
         )
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (provenance records, release checksums)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from rdflib.term import Node
 
 from ksgraph.core.vocab import OWL, RDF, RDFS
-from ksgraph.reasoning.explain import Rule
-from ksgraph.reasoning.explain import is_var as is_rule_var
+from ksgraph.reasoning.rules import Rule
+from ksgraph.reasoning.rules import is_var as is_rule_var
 
 Term = Hashable
 Atom = tuple[Term, Term, Term]

@@ -97,8 +97,10 @@ class RemoteBackend:
 
     def run(self, sparql: str, *, view: View = DEFAULT, substitutions: Bindings | None = None) -> Result:
         graphs = self.graphs()
-        default = select(graphs, view)
-        return self.query(with_values(with_prefixes(sparql), substitutions or {}), default, visible_named(graphs, view))
+        named = visible_named(graphs, view)
+        # The protocol's dataset is exactly the graphs it names: the named ones must be listed too.
+        default, named_list = select(graphs, view), list(graphs) if named is None else named
+        return self.query(with_values(with_prefixes(sparql), substitutions or {}), default, named_list)
 
     def query(
         self,

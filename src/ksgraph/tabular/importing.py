@@ -1,20 +1,15 @@
 """Importing a spreadsheet: map, validate with the store, and commit atomically — or change nothing.
 
-The order is that of :mod:`ksgraph.changes.imports` for RDF files, inside one
-:meth:`GraphStore.write` (which holds the writers' lock): the file is read against
-the very version it will be committed on, its graph replaces the graph of the same
-name (the file is the unit, like a ``data/*.ttl`` file), the shapes are checked on
-the nodes it touches, then the closure is recomputed and a provenance record added.
-A violation the file has a part in — a SHACL result or a template rule such as one
-chair at a time — raises inside the write, which discards the copy: the published
-store is untouched.
+The file is committed like every change (:mod:`ksgraph.changes.commit`): it is read against
+the very version it will be committed on (inside the writers' lock), its graph replaces the
+graph of the same name (the file is the unit, like a ``data/*.ttl`` file), the shapes are
+checked on the nodes it touches, then the closure is recomputed and a provenance record added.
+A violation the file has a part in — a SHACL result or a template rule such as one chair at a
+time — makes the check's verdict fail, which discards the copy: the published store is untouched.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +17,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.term import Literal, URIRef
 
-from ksgraph.changes.provenance import record
+from ksgraph.changes.commit import Delta, Violations, commit
 from ksgraph.core.settings import Settings
-from ksgraph.core.vocab import DATA_GRAPH_BASE, PROVENANCE_GRAPH, RDF, SKOS
-from ksgraph.store.versions import GraphStore
+from ksgraph.core.vocab import DATA_GRAPH_BASE, RDF, SKOS
+from ksgraph.store.versions import GraphStore, WritableStore
 from ksgraph.tabular.reader import TabularFile, read
 from ksgraph.tabular.rules import CellViolation
 from ksgraph.tabular.validation import shacl_violations
+from ksgraph.validation.validate import load_ontology, load_shapes
 
 
 @dataclass
@@ -41,9 +37,10 @@ class ImportOutcome:
     seconds: dict[str, float] = field(default_factory=dict)  # per stage: read, validate, reason, commit
     superseded: list[ox.Quad] = field(default_factory=list)  # statements of other data graphs it replaced
 
-
-class _Rejected(Exception):
-    """Raised inside the store write to discard it."""
+    @property
+    def conforms(self) -> bool:
+        """No violation the file has a part in (what decides whether the commit publishes it)."""
+        return not any(v.severity == "Violation" for v in self.violations)
 
 
 def import_table(
@@ -63,62 +60,44 @@ def import_table(
     store to a template, changed a status and re-imported it changes that status, rather than
     adding a second one beside the seed data's.
     """
-    started = dt.datetime.now(dt.UTC)
     store_dir = GraphStore(settings.store_dir)
     store_dir.open_read()  # fail early, with the store's own message, before the first build
     outcome = ImportOutcome(None)
+    single = single_valued(settings) if replace else frozenset()
+
+    def change(store: WritableStore) -> Delta:
+        parsed = read(path, template, store=store, graph=graph)
+        outcome.parsed = parsed
+        target = ox.NamedNode(parsed.graph)
+        removed = list(store.quads_for_pattern(None, None, None, target))
+        store.remove_graph(target)
+        superseded = superseded_quads(store, parsed.quads, target, single) if replace else []
+        for quad in superseded:
+            store.remove(quad)
+        outcome.superseded = superseded
+        store.extend(parsed.quads)
+        return Delta(parsed.quads, removed + superseded, files=(parsed,))
+
+    def check(store: ox.Store, delta: Delta) -> ImportOutcome:
+        assert outcome.parsed is not None
+        located, elsewhere = shacl_violations(settings, store, outcome.parsed, list(delta.removed))
+        outcome.violations = [*outcome.parsed.violations, *located]
+        outcome.elsewhere = elsewhere
+        return outcome
+
     try:
-        clock = time.perf_counter()
-
-        def lap(stage: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            outcome.seconds[stage] = now - clock
-            clock = now
-
-        with store_dir.write() as store:
-            parsed = read(path, template, store=store, graph=graph)
-            lap("read")
-            outcome.parsed = parsed
-            target = ox.NamedNode(parsed.graph)
-            removed = list(store.quads_for_pattern(None, None, None, target))
-            store.remove_graph(target)
-            superseded = superseded_quads(store, parsed.quads, target, single_valued(settings)) if replace else []
-            for quad in superseded:
-                store.remove(quad)
-            outcome.superseded = superseded
-            removed += superseded
-            store.extend(parsed.quads)
-            located, elsewhere = shacl_violations(settings, store, parsed, removed)
-            outcome.violations = [*parsed.violations, *located]
-            outcome.elsewhere = elsewhere
-            lap("validate")
-            if any(v.severity == "Violation" for v in outcome.violations):
-                raise _Rejected
-            if reason:
-                from ksgraph.reasoning.reason import materialise
-
-                materialise(store)
-                lap("reason")
-            quads = record("import", [parsed], agent=agent or _agent(), started=started, root=settings.root)
-            store.extend(quads)
-            outcome.provenance = next(
-                q.subject.value
-                for q in quads
-                if q.predicate.value.endswith("#type") and q.graph_name.value == PROVENANCE_GRAPH
-            )
-            outcome.committed = True
-        lap("commit")
-    except _Rejected:
-        pass
+        done = commit(settings, change, kind="import", check=check, reason=reason, agent=agent)
+    except Violations:
+        return outcome
+    outcome.committed = True
+    outcome.provenance = done.provenance
+    outcome.seconds = {
+        "read": done.seconds.get("change", 0.0),
+        "validate": done.seconds.get("validate", 0.0),
+        "reason": done.seconds.get("reason", 0.0),
+        "commit": done.seconds.get("publish", 0.0),
+    }
     return outcome
-
-
-def _agent() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def superseded_quads(
@@ -168,8 +147,6 @@ def superseded_quads(
 def single_valued(settings: Settings) -> frozenset[str]:
     """The properties that hold one value: functional in the ontology, or ``sh:maxCount 1`` on a
     property shape whose path is that property, in the shapes."""
-    from ksgraph.validation.validate import load_ontology, load_shapes
-
     owl = "http://www.w3.org/2002/07/owl#"
     sh = "http://www.w3.org/ns/shacl#"
     ontology, shapes = load_ontology(settings), load_shapes(settings)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ksgraph.changes.imports import changed_triples, touched_nodes
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import expand_iri
 from ksgraph.tabular.reader import TabularFile
 from ksgraph.tabular.rules import CellViolation
+from ksgraph.validation.focus import changed_triples, touched_nodes
 from ksgraph.validation.validate import Result, data_view, validate
 
 

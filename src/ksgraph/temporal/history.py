@@ -15,73 +15,8 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from ksgraph.sparql.run import run
-from ksgraph.temporal.asof import Bounds, literal_bounds
-
-# One row per (item, kind) the resource takes part in. ?x is the resource (bound by
-# substitution, so it is projected); ?item is the event, membership, decision … itself.
-_TIMELINE = """
-SELECT ?x ?item ?kind ?role ?pos ?earliest ?latest ?unknown ?source WHERE {
-  {
-    VALUES (?kind ?cls) { ("founding" ks:Founding) ("ending" ks:Ending) ("merger" ks:Merger)
-                          ("renaming" ks:Renaming) ("dormancy" ks:Dormancy) }
-    ?item a ?cls .
-    { ?item org:originalOrganization ?x BIND("original" AS ?role) }
-    UNION { ?item org:resultingOrganization ?x BIND("resulting" AS ?role) }
-    ?item time:hasTime ?t .
-  } UNION {
-    # A post exists with its group: the group's founding and ending are the post's too.
-    ?x org:postIn ?group .
-    VALUES (?kind ?cls) { ("founding" ks:Founding) ("ending" ks:Ending) ("merger" ks:Merger) }
-    ?item a ?cls .
-    { ?item org:originalOrganization ?group BIND("original" AS ?role) }
-    UNION { ?item org:resultingOrganization ?group BIND("resulting" AS ?role) }
-    ?item time:hasTime ?t .
-  } UNION {
-    # ?item is ?x itself; a FILTER, because a substituted variable is not replaced inside BIND.
-    ?item ks:founded ?dpos FILTER(?item = ?x) BIND("founded" AS ?kind) BIND(?item AS ?t)
-  } UNION {
-    ?item ks:statusSince ?dpos FILTER(?item = ?x) BIND("status since" AS ?kind) BIND(?item AS ?t)
-    OPTIONAL { ?item ks:status ?status } BIND(STRAFTER(STR(?status), "#") AS ?role)
-  } UNION {
-    ?item ks:statusAsOf ?dpos FILTER(?item = ?x) BIND("attested" AS ?kind) BIND(?item AS ?t)
-    OPTIONAL { ?item ks:status ?status } BIND(STRAFTER(STR(?status), "#") AS ?role)
-  } UNION {
-    ?item a org:Membership .
-    { ?item org:member ?x } UNION { ?item org:organization ?x } UNION { ?item ks:inPost ?x }
-    { ?item org:memberDuring/time:hasBeginning ?t BIND("membership begins" AS ?kind) }
-    UNION { ?item org:memberDuring/time:hasEnd ?t BIND("membership ends" AS ?kind) }
-  } UNION {
-    ?item a org:Membership ; ks:statusAsOf ?dpos .
-    { ?item org:member ?x } UNION { ?item org:organization ?x } UNION { ?item ks:inPost ?x }
-    BIND("membership attested" AS ?kind) BIND(?item AS ?t)
-  } UNION {
-    ?item a ks:Decision ; dcterms:date ?dpos .
-    { ?item ks:decidedBy ?x BIND("decided by" AS ?role) } UNION { ?item ks:concerns ?x BIND("concerns" AS ?role) }
-    UNION { ?item ks:signedBy ?x BIND("signed by" AS ?role) }
-    UNION { ?item ks:addressedTo ?x BIND("addressed to" AS ?role) }
-    BIND("decision" AS ?kind) BIND(?item AS ?t)
-  } UNION {
-    ?item ks:performedBy ?x ; dcterms:date ?dpos . BIND("process step" AS ?kind) BIND(?item AS ?t)
-  } UNION {
-    ?item ks:concerns ?x ; time:hasTime ?t . FILTER NOT EXISTS { ?item a ks:Decision } BIND("activity" AS ?kind)
-  } UNION {
-    ?item prov:wasAttributedTo ?x ; dcterms:date ?dpos . BIND("document" AS ?kind) BIND(?item AS ?t)
-  }
-  # Rows without an instant bind ?t to the item, which has no position, so these match nothing.
-  OPTIONAL { ?t time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?tpos }
-  OPTIONAL { ?t ks:earliest ?earliest }
-  OPTIONAL { ?t ks:latest ?latest }
-  OPTIONAL { ?t ks:positionUnknown ?unknown }
-  BIND(COALESCE(?dpos, ?tpos) AS ?pos)
-  OPTIONAL { ?item dcterms:source ?source }
-}"""
-
-# Labels are looked up separately: a resource may lack one language.
-_LABEL = """SELECT ?x ?sv ?en WHERE {
-  OPTIONAL { ?x skos:prefLabel ?sv FILTER(lang(?sv) = "sv") }
-  OPTIONAL { ?x skos:prefLabel ?en FILTER(lang(?en) = "en") }
-}"""
+from ksgraph.sparql.packaged import select_local
+from ksgraph.temporal.bounds import Bounds, literal_bounds
 
 
 @dataclass
@@ -152,17 +87,14 @@ def _when_text(pos: ox.Literal | None, bounds: Bounds) -> str:
 def labels(store: ox.Store, iri: str) -> tuple[str | None, str | None]:
     """The Swedish and English skos:prefLabel of a resource (None where missing)."""
     node = ox.NamedNode(iri)
-    result = run(store, _LABEL, substitutions={ox.Variable("x"): node})
-    assert isinstance(result, ox.QuerySolutions)
-    for row in result:
+    for row in select_local(store, "labels", x=node):
         return (row["sv"].value if row["sv"] else None, row["en"].value if row["en"] else None)
     return None, None
 
 
 def timeline(store: ox.Store, iri: str) -> Timeline:
     """The history of a group, post, person or any other resource, oldest first."""
-    result = run(store, _TIMELINE, substitutions={ox.Variable("x"): ox.NamedNode(iri)})
-    assert isinstance(result, ox.QuerySolutions)
+    result = select_local(store, "history-timeline", x=ox.NamedNode(iri))
     entries: dict[tuple[str, str, str | None, str], Entry] = {}
     for row in result:
         pos = row["pos"] if isinstance(row["pos"], ox.Literal) else None

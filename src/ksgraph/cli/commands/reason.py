@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -11,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ksgraph.cli.app import ExitCode, StoreOption, err, fail, settings_for
-from ksgraph.reasoning.reason import DEFAULT_ENGINE, Engine
+from ksgraph.reasoning.engines import DEFAULT_ENGINE, Engine
 from ksgraph.store.versions import GraphStore, StoreError
 
 
@@ -30,44 +28,36 @@ def reason(
 
     Asserted graphs are not changed; the result replaces the inferred graph atomically.
 
-    Exits 1 if the closure is inconsistent: the inconsistencies are printed, never stored as facts.
+    Exits 1 if the closure is inconsistent: the inconsistencies are printed and nothing is
+    published (an inconsistent graph is never published).
     """
-    from ksgraph.changes.provenance import record
-    from ksgraph.reasoning.reason import materialise
+    from ksgraph.changes.commit import Delta, Inconsistent, commit
 
     settings = settings_for(store)
-    graphs = GraphStore(settings.store_dir)
-    if not graphs.exists():
+    if not GraphStore(settings.store_dir).exists():
         raise fail(f"no graph in {settings.store_dir}: run `ksgraph build` first (or pass --store)")
-    started = dt.datetime.now(dt.UTC)
     try:
-        with graphs.write() as writable:
-            report = materialise(writable, engine, progress=lambda m: err.print(m, markup=False))
-            writable.extend(record("reason", [], agent=_agent(), started=started, root=settings.root))
+        done = commit(
+            settings, lambda _: Delta(), kind="reason", engine=engine, progress=lambda m: err.print(m, markup=False)
+        )
     except StoreError as exc:
         raise fail(str(exc)) from None
+    except Inconsistent as exc:
+        report = exc.report
+        err.print(
+            f"[bold red]inconsistent:[/] {len(exc.problems)} problem(s); the inferred graph was not replaced",
+            markup=True,
+        )
+        for problem in exc.problems:
+            err.print(f"  {problem}", markup=False)
+        raise typer.Exit(ExitCode.VIOLATIONS) from None
+    report = done.reasoning
+    assert report is not None
     err.print(
         f"{report.engine}: {report.inferred} inferred triples from {report.asserted} asserted "
         f"in {report.seconds:.1f} s → <https://w3id.org/ksgraph/graph/inferred>",
         markup=False,
     )
-    if not report.consistent:
-        err.print(
-            f"[bold red]inconsistent:[/] {len(report.inconsistencies) + len(report.engine_messages)} problem(s)",
-            markup=True,
-        )
-        for problem in report.inconsistencies:
-            err.print(f"  {problem}", markup=False)
-        for message in report.engine_messages:
-            err.print(f"  {report.engine}: {message}", markup=False)
-        raise typer.Exit(ExitCode.VIOLATIONS)
-
-
-def _agent() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 class ExplainFormat(StrEnum):
@@ -93,8 +83,9 @@ def explain(
 
     Says NOT ENTAILED otherwise, with exit code 1.
     """
-    from ksgraph.reasoning.explain import Status, parse_term, render_text, to_json
+    from ksgraph.reasoning.explain import Status, parse_term
     from ksgraph.reasoning.explain import explain as run_explain
+    from ksgraph.reasoning.report import render_text, to_json
 
     settings = settings_for(store)
     try:

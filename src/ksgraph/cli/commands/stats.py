@@ -21,7 +21,7 @@ def stats(
     """Triples per named graph and instances per class."""
     import json
 
-    from ksgraph.store.stats import collect
+    from ksgraph.sparql.stats import collect
 
     settings = settings_for(store)
     try:

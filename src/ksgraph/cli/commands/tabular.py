@@ -8,7 +8,6 @@ fix) or there is no store.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +16,9 @@ from xml.etree import ElementTree as ET
 
 import typer
 
+from ksgraph.changes.commit import Inconsistent
 from ksgraph.cli.app import ExitCode, StoreOption, err, fail, out, settings_for
+from ksgraph.core.vocab import data_graph
 from ksgraph.store.versions import GraphStore, StoreError
 from ksgraph.tabular import SUFFIXES, CellProblem, CellViolation, TabularError, templates
 from ksgraph.tabular.export import ALL, export_template
@@ -60,8 +61,6 @@ def import_table_command(
     if not file.is_file():
         raise fail(f"{file}: no such file")
     if graph is not None and "://" not in graph:
-        from ksgraph.core.vocab import data_graph
-
         graph = data_graph(graph)
     try:
         outcome = import_table(
@@ -73,8 +72,10 @@ def import_table_command(
         raise typer.Exit(ExitCode.BAD_INPUT) from None
     except StoreError as exc:
         raise fail(str(exc)) from None
+    except Inconsistent as exc:
+        raise fail(f"{exc}\nnothing was changed in {settings.store_dir}", ExitCode.VIOLATIONS) from None
     except Exception as exc:  # the steward must never see a traceback (KSGRAPH_DEBUG=1 shows it)
-        if os.environ.get("KSGRAPH_DEBUG"):
+        if settings.debug:
             raise
         raise fail(f"internal error while importing {file}: {exc!r}; nothing was changed (please report)") from None
     _report_outcome(file, outcome, fmt, settings.store_dir)

@@ -92,6 +92,7 @@ def import_command(
     Exit 0: imported; 1: rejected for violations (report on stdout); 2: unusable input.
     On any failure the store is exactly as before.
     """
+    from ksgraph.changes.commit import Inconsistent
     from ksgraph.changes.imports import ImportRejected, import_files
     from ksgraph.cli.commands.tabular import import_tables, is_table
     from ksgraph.validation.output import render, source_titles
@@ -118,6 +119,8 @@ def import_command(
     except ImportRejected as rejected:
         sys.stdout.write(render(rejected.report, fmt.value, source_titles(settings.data_dir / "sources.ttl")))
         raise fail("the import breaks the rules above; nothing was imported", ExitCode.VIOLATIONS) from None
+    except Inconsistent as exc:
+        raise fail(f"{exc}\nnothing was imported", ExitCode.VIOLATIONS) from None
     warnings = sum(1 for r in result.report.results if r.severity.value != "Violation")
     err.print(
         f"imported {result.added} triples into {', '.join(result.graphs)}"

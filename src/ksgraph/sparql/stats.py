@@ -6,12 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ksgraph.store.dataset import dataset, graph_names
-
-_PER_CLASS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class . FILTER(isIRI(?class)) }
-GROUP BY ?class ORDER BY DESC(?n) ?class
-"""
+from ksgraph.sparql.packaged import packaged_query, select_local
+from ksgraph.store.dataset import View, graph_names
 
 
 @dataclass(frozen=True)
@@ -24,17 +20,18 @@ class Stats:
         return sum(self.graphs.values())
 
 
-_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-
-
 def graph_sizes(store: ox.Store) -> dict[str, int]:
     """Triples in each named graph, sorted by graph IRI."""
-    sizes = {s["g"].value: int(s["n"].value) for s in store.query(_PER_GRAPH)}
+    # Every named graph, provenance included: the view is the whole store.
+    rows = store.query(packaged_query("graph-sizes"))
+    assert isinstance(rows, ox.QuerySolutions)
+    sizes = {s["g"].value: int(s["n"].value) for s in rows}
     return {g: sizes.get(g, 0) for g in graph_names(store)}
 
 
 def collect(store: ox.Store, *, inferred: bool = True) -> Stats:
     """Triples per named graph, and instances per class over the query dataset."""
-    graphs = dataset(store, inferred=inferred)
-    classes = {s["class"].value: int(s["n"].value) for s in store.query(_PER_CLASS, default_graph=graphs or None)}
+    classes = {
+        s["class"].value: int(s["n"].value) for s in select_local(store, "class-sizes", view=View(inferred=inferred))
+    }
     return Stats(graph_sizes(store), classes)
