@@ -7,7 +7,7 @@ import doctest
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.rdfio.results import negotiate
+from ksgraph.rdfio.negotiation import negotiate
 from ksgraph.sparql import scan as scan_module
 from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.guard import Limits, check_query, check_update, with_using

@@ -126,6 +126,11 @@ class Settings:
         return replace(self, store_dir=Path(store_dir).resolve())
 
 
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment plus ``extra``: for a ``ksgraph`` started as a child process."""
+    return {**os.environ, **(extra or {})}
+
+
 def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
     value = env.get(name, "").strip()
     if not value:

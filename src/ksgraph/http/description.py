@@ -12,6 +12,7 @@ from ksgraph.core.settings import Settings
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import ProtocolError
 from ksgraph.rdfio import results
+from ksgraph.rdfio.negotiation import negotiate
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -42,7 +43,7 @@ def triples(endpoint_iri: str, graphs: tuple[str, ...], settings: Settings) -> l
 
 
 def response(request: Request, endpoint: Endpoint, settings: Settings) -> Response:
-    media = results.negotiate(request.headers.get("accept"), list(results.GRAPH))
+    media = negotiate(request.headers.get("accept"), list(results.GRAPH))
     if media is None:
         raise ProtocolError(406, f"the service description is available as {', '.join(results.GRAPH)}")
     iri = str(request.url.replace(query="", fragment=""))

@@ -21,6 +21,7 @@ from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.http.remote import RemoteExecutor
 from ksgraph.http.worker import Job, Reply, WorkerPool, binding
 from ksgraph.rdfio import results
+from ksgraph.rdfio.negotiation import negotiate
 from ksgraph.sparql.catalogue import NamedQuery, named_queries
 from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.guard import Checked, Limits, check_query
@@ -134,8 +135,8 @@ class Endpoint:
         """Check, dispatch and answer a query. Raises ProtocolError for what the protocol refuses."""
         self.check_size(request.text)
         checked = checked_query(request.text, self.limits)
-        tabular = results.negotiate(request.accept, list(results.TABULAR))
-        graph = results.negotiate(request.accept, list(results.GRAPH))
+        tabular = negotiate(request.accept, list(results.TABULAR))
+        graph = negotiate(request.accept, list(results.GRAPH))
         # Refuse before running when the scanner already knows the form the answer takes.
         if checked.form in ("SELECT", "ASK") and tabular is None:
             raise ProtocolError(406, _not_acceptable(checked.form, results.TABULAR))

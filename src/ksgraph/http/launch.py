@@ -7,7 +7,6 @@ A real uvicorn server in its own process, so clients exercise exactly what a use
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from ksgraph.core.settings import child_environment
 
 
 def free_port() -> int:
@@ -53,7 +54,7 @@ def running_server(
     """Start ``ksgraph serve --store STORE`` (or ``--backend URL``) on 127.0.0.1 with extra
     ``KSGRAPH_*`` settings in ``env``."""
     port = free_port()
-    environment = {**os.environ, **(env or {})}
+    environment = child_environment(env)
     log.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "ksgraph.cli", "serve"]
     command += ["--host", "127.0.0.1", "--port", str(port)]

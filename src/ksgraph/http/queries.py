@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from ksgraph.http.deps import get_endpoint
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.protocol import flag, url_params
-from ksgraph.rdfio import results
+from ksgraph.rdfio.negotiation import negotiate
 from ksgraph.sparql.catalogue import NamedQuery
 
 router = APIRouter(tags=["Named queries"])
@@ -48,7 +48,7 @@ def _html(entries: list[dict[str, object]]) -> str:
 @router.get("/queries", summary="The named queries with their questions and parameters")
 async def list_queries(request: Request, endpoint: EndpointDep) -> Response:
     entries = listing(endpoint.named(), str(request.base_url).rstrip("/"))
-    if results.negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
+    if negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
         return HTMLResponse(_html(entries), headers={"Vary": "Accept"})
     return JSONResponse(entries, headers={"Vary": "Accept"})
 

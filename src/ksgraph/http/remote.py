@@ -31,9 +31,9 @@ from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import PREFIXES
 from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.http.worker import Job, Reply, binding_term, write_answer
-from ksgraph.sparql.port import Backend, Bindings
-from ksgraph.sparql.remote import RemoteBackend, RemoteError, RemoteTimeout, with_prefixes, with_values
-from ksgraph.sparql.scan import ScanError, tokens
+from ksgraph.sparql.binding import bind_in_where
+from ksgraph.sparql.port import Backend
+from ksgraph.sparql.remote import RemoteBackend, RemoteError, RemoteTimeout, with_prefixes
 from ksgraph.store.dataset import select, visible_named
 
 # "error at LINE:COLUMN", as Oxigraph's parser reports a position.
@@ -150,31 +150,3 @@ def _shift_position(message: str, lines: int) -> str:
     if match is None or int(match[1]) <= lines:
         return message.strip()
     return (message[: match.start(1)] + str(int(match[1]) - lines) + message[match.end(1) :]).strip()
-
-
-def bind_in_where(sparql: str, substitutions: Bindings) -> str:
-    """Bind variables with a ``VALUES`` block placed first in the query's WHERE group.
-
-    There it binds them for the whole group, FILTERs included, as pyoxigraph's substitutions do
-    on the local store; a trailing ``VALUES`` (:func:`with_values`) joins only after the group's
-    FILTERs have run, so a FILTER on a parameter would see it unbound. Terms are written by
-    pyoxigraph and cannot change the query's shape. Falls back to the trailing block when the
-    scanner finds no WHERE group.
-    """
-    if not substitutions:
-        return sparql
-    try:
-        found = tokens(sparql)
-    except ScanError:
-        return with_values(sparql, substitutions)
-    top = [t for t in found if t.depth == 0]
-    where = next((i for i, t in enumerate(top) if t.keyword == "WHERE"), None)
-    if where is None:  # SELECT * { … }, ASK { … }: the first top-level group after the form keyword
-        where = next((i for i, t in enumerate(top) if t.keyword in ("SELECT", "ASK", "DESCRIBE")), None)
-    brace = next((t for t in top[(where or 0) + 1 :] if t.kind == "open" and t.text == "{"), None)
-    if where is None or brace is None:
-        return with_values(sparql, substitutions)
-    names = " ".join(str(v) for v in substitutions)
-    row = " ".join(str(t) for t in substitutions.values())
-    at = brace.start + 1
-    return f"{sparql[:at]} VALUES ({names}) {{ ({row}) }} {sparql[at:]}"

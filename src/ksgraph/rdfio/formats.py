@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ksgraph.core.vocab import PREFIXES
+from ksgraph.rdfio.negotiation import negotiate
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ class UnknownFormat(ValueError):
     """A ``?format=`` value that names no representation."""
 
 
-def choose(accept: str | None, format_param: str | None, offered: tuple[Representation, ...] = ALL):
+def choose(
+    accept: str | None, format_param: str | None, offered: tuple[Representation, ...] = ALL
+) -> Representation | None:
     """The representation to send, or None if the client accepts none of ``offered`` (406).
 
     ``?format=`` wins over ``Accept``, so a link can name a representation. Without either,
@@ -75,35 +78,10 @@ def choose(accept: str | None, format_param: str | None, offered: tuple[Represen
             names = sorted(n for n, r in FORMAT_NAMES.items() if r in offered)
             raise UnknownFormat(f"unknown format {format_param!r}; known: {', '.join(names)}")
         return chosen
-    if not accept or not accept.strip():
-        return offered[0]
-    ranges: list[tuple[float, int, int, str]] = []
-    for position, part in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
-            ranges.append((-quality, -specificity, position, media.lower()))
-    for _, _, _, media in sorted(ranges):
-        if media == "*/*":
-            return offered[0]
-        if media.endswith("/*"):
-            major = media[:-1]
-            for rep in offered:
-                if rep.media_type.startswith(major):
-                    return rep
-            continue
-        rep = MEDIA_TYPES.get(media)
-        if rep is not None and rep in offered:
-            return rep
-    return None
+    by_media = {rep.media_type: rep for rep in offered}
+    aliases = {media: rep.media_type for media, rep in MEDIA_TYPES.items() if rep in offered}
+    chosen = negotiate(accept, list(by_media), aliases)
+    return None if chosen is None else by_media[chosen]
 
 
 def json_ld_context() -> dict[str, Any]:

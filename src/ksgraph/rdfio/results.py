@@ -1,4 +1,4 @@
-"""Result formats: content negotiation and the serialisation of query answers.
+"""Result formats: the media types of query answers and their serialisation (negotiated by rdfio.negotiation).
 
 SELECT and ASK answers are written here rather than by ``QuerySolutions.serialize`` because
 the row limit must be checked while reading the solutions, and a half-read iterator cannot
@@ -56,51 +56,6 @@ SHORT = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-
-
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """Media ranges of an Accept header, best first (RFC 9110 §12.5.1); no header means ``*/*``."""
-    if not header or not header.strip():
-        return [("*/*", 1.0)]
-    ranges: list[tuple[str, float, int]] = []
-    for i, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q, i))
-    ranges.sort(key=lambda r: (-r[1], -_specificity(r[0]), r[2]))
-    return [(m, q) for m, q, _ in ranges]
-
-
-def _specificity(media: str) -> int:
-    if media == "*/*":
-        return 0
-    return 1 if media.endswith("/*") else 2
-
-
-def negotiate(header: str | None, offered: Sequence[str]) -> str | None:
-    """The offered media type the Accept header prefers, or None if it accepts none of them."""
-    for media, q in parse_accept(header):
-        if q <= 0:
-            continue
-        if media == "*/*":
-            return offered[0]
-        if media.endswith("/*"):
-            for candidate in offered:
-                if candidate.startswith(media[:-1]):
-                    return candidate
-        elif media in offered:
-            return media
-    return None
 
 
 # -- SELECT and ASK ----------------------------------------------------------

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from ksgraph.core.settings import Credentials
 from ksgraph.core.vocab import PREFIXES
+from ksgraph.sparql.binding import with_values
 from ksgraph.sparql.packaged import packaged_query
 from ksgraph.sparql.port import Bindings, Result
 from ksgraph.store.dataset import DEFAULT, View, select, visible_named
@@ -172,13 +173,3 @@ def with_prefixes(sparql: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     declaration of the same prefix comes later and wins."""
     header = "".join(f"PREFIX {p}: {ox.NamedNode(ns)}\n" for p, ns in prefixes.items())
     return header + sparql
-
-
-def with_values(sparql: str, substitutions: Bindings) -> str:
-    """Bind variables with a trailing ``VALUES`` block; terms are written by pyoxigraph."""
-    if not substitutions:
-        return sparql
-    names = " ".join(str(v) for v in substitutions)
-    row = " ".join(str(t) for t in substitutions.values())
-    # A newline first: the query may end in a comment, which would swallow the block.
-    return f"{sparql}\nVALUES ({names}) {{ ({row}) }}\n"
