@@ -242,7 +242,7 @@ def test_path_traversal_never_serves_a_file(server: Running, path: str) -> None:
 def test_the_traversal_targets_exist(server: Running, home: Path) -> None:
     """The markers are really in the files the paths above aim at, so their absence means something."""
     assert SECRET in (home / "secret.txt").read_text(encoding="utf-8")
-    assert "class Settings(" in (ROOT / "src/ksgraph/core/settings.py").read_text(encoding="utf-8")
+    assert "class Settings:" in (ROOT / "src/ksgraph/core/settings.py").read_text(encoding="utf-8")
     assert raw_get(server, "/queries/npo-hosts?as_of=all")[0] == 200  # the route itself works
 
 
