@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ksgraph.changes.checks import full
 from ksgraph.changes.commit import Delta, commit
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import ONTOLOGY_GRAPH
 from ksgraph.rdfio.load import LoadError, ParsedFile, parse_file, rdf_files
-from ksgraph.store.versions import WritableStore
 from ksgraph.validation.validate import Report
 
 Progress = Callable[[str], None]
@@ -72,7 +73,7 @@ def build(
     for parsed in files:
         progress(f"  {_short(parsed.path, settings.root)}: {len(parsed.quads)} triples → <{parsed.graph}>")
 
-    def load(store: WritableStore) -> Delta:
+    def load(store: ox.Store) -> Delta:
         # The bulk loader, not one transaction: 3.5x faster at 400k triples, and the version is
         # private until the commit publishes it (a failure removes it whole).
         added = [q for parsed in files for q in parsed.quads]

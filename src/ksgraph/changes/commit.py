@@ -36,7 +36,7 @@ from ksgraph.rdfio.load import ParsedFile
 from ksgraph.reasoning.consistency import Inconsistency
 from ksgraph.reasoning.engines import DEFAULT_ENGINE, Engine
 from ksgraph.reasoning.reason import ReasonReport, materialise
-from ksgraph.store.versions import GraphStore, WritableStore
+from ksgraph.store.versions import GraphStore
 
 Progress = Callable[[str], None]
 
@@ -69,7 +69,7 @@ class Verdict(Protocol):
 #: Validates the changed copy; its verdict decides whether the change is published.
 Check = Callable[[ox.Store, Delta], Verdict]
 #: Changes the private copy and says what it changed.
-Change = Callable[[WritableStore], Delta]
+Change = Callable[[ox.Store], Delta]
 
 
 class Rejected(Exception):

@@ -24,7 +24,7 @@ from ksgraph.changes.commit import Delta, Violations, commit
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import DATA_GRAPH_BASE
 from ksgraph.rdfio.load import LoadError, ParsedFile, parse_files, rdf_files
-from ksgraph.store.versions import GraphStore, StoreMissing, WritableStore
+from ksgraph.store.versions import GraphStore, StoreMissing
 from ksgraph.validation.validate import Report
 
 Progress = Callable[[str], None]
@@ -78,7 +78,7 @@ def import_files(
     # A file's target graph, and the graphs a TriG or N-Quads file names itself.
     targets = sorted({f.graph for f in files} | {q.graph_name.value for f in files for q in f.quads})
 
-    def change(copy: WritableStore) -> Delta:
+    def change(copy: ox.Store) -> Delta:
         removed: list[ox.Quad] = []
         if replace:
             for target in targets:

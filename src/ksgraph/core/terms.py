@@ -23,8 +23,12 @@ Triple: TypeAlias = tuple[Node, Node, Node]
 XSD_STRING = XSD + "string"
 
 
-def to_rdflib(term: OxTerm, *, plain_strings: bool = False, normalize: bool = True) -> Node:
-    """The rdflib term for a pyoxigraph term (see the module for the two options)."""
+def to_rdflib(term: OxTerm | ox.Triple, *, plain_strings: bool = False, normalize: bool = True) -> Node:
+    """The rdflib term for a pyoxigraph term (see the module for the two options).
+
+    A quoted triple (RDF-star) has no rdflib term: ksgraph's data is RDF 1.1, so it is a TypeError."""
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"a quoted triple has no rdflib term: {term}")
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -53,7 +57,10 @@ def to_ox(term: Node) -> OxTerm:
 
 def triple_to_rdflib(triple: tuple[object, object, object]) -> Triple:
     s, p, o = triple
-    return to_rdflib(s), to_rdflib(p), to_rdflib(o)  # type: ignore[arg-type]  # a quad's terms are OxTerms
+    for term in triple:
+        if not isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+            raise TypeError(f"not an RDF term: {term!r}")
+    return to_rdflib(s), to_rdflib(p), to_rdflib(o)  # type: ignore[arg-type]  # narrowed by the loop above
 
 
 def term_text(term: object, *, compact: bool = True) -> str:

@@ -25,7 +25,7 @@ from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.rdfio.load import check_xml_entities
 from ksgraph.sparql.guard import Limits, check_update, with_using
 from ksgraph.store.dataset import data_graph_names
-from ksgraph.store.versions import StoreError, WritableStore
+from ksgraph.store.versions import StoreError
 from ksgraph.validation.validate import Report
 
 RDF_UPLOAD_FORMATS: dict[str, ox.RdfFormat] = {
@@ -66,7 +66,7 @@ def _publish(settings: Settings, kind: str, change: Callable[[ox.Store], None]) 
     """Commit ``change`` as every write is committed (:mod:`ksgraph.changes.commit`), in HTTP's terms:
     violations and inconsistencies are 422, a store that cannot be written 503."""
 
-    def apply(store: WritableStore) -> Delta:
+    def apply(store: ox.Store) -> Delta:
         inferred = ox.NamedNode(INFERRED_GRAPH)
         before = _data_quads(store)
         # The inferred graph is set aside (the commit recomputes it), so a write into it shows.

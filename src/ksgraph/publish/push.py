@@ -159,7 +159,7 @@ def update_requests(source: Mapping[str, Sequence[ox.Triple]], target: Target) -
         name = str(ox.NamedNode(graph))
         operations.append(f"DROP SILENT GRAPH {name}")
         for chunk in chunks(triples, target.chunk_triples):
-            body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            body = (ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
             if any(isinstance(n, ox.BlankNode) for t in chunk for n in (t.subject, t.object)):
                 # Virtuoso 7.2 rejects blank nodes in INSERT DATA ("not allowed in a constant
                 # clause"); an INSERT template with an empty WHERE makes one fresh node per
@@ -226,6 +226,8 @@ def remote_count(graph: str, target: Target) -> int:
     sparql.setReturnFormat(JSON)
     try:
         result = sparql.queryAndConvert()
+        if not isinstance(result, dict):
+            raise TypeError(f"expected SPARQL JSON results, got {type(result).__name__}")
         return int(result["results"]["bindings"][0]["n"]["value"])
     except Exception as exc:
         raise PushError(f"counting {graph} at {target.endpoint} failed: {_short(exc)}") from exc

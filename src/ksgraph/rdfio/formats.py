@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
+from ksgraph.core.terms import to_rdflib
 from ksgraph.core.vocab import PREFIXES
 from ksgraph.rdfio.negotiation import negotiate
 
@@ -80,14 +81,15 @@ def choose(
         return chosen
     by_media = {rep.media_type: rep for rep in offered}
     aliases = {media: rep.media_type for media, rep in MEDIA_TYPES.items() if rep in offered}
-    chosen = negotiate(accept, list(by_media), aliases)
-    return None if chosen is None else by_media[chosen]
+    media = negotiate(accept, list(by_media), aliases)
+    return None if media is None else by_media[media]
 
 
 def json_ld_context() -> dict[str, Any]:
     """The ``@context`` of ``rdfio/context.jsonld``: short keys, language maps for labels."""
     text = resources.files(__package__).joinpath("context.jsonld").read_text(encoding="utf-8")
-    return json.loads(text)["@context"]
+    context: dict[str, Any] = json.loads(text)["@context"]
+    return context
 
 
 def serialize(triples: Iterable[ox.Triple], rep: Representation) -> bytes:
@@ -98,7 +100,7 @@ def serialize(triples: Iterable[ox.Triple], rep: Representation) -> bytes:
     if rep.rdf_format is None:
         raise ValueError(f"{rep.name} is not an RDF representation")
     prefixes = None if rep is NTRIPLES else PREFIXES
-    return ox.serialize(ordered, format=rep.rdf_format, prefixes=prefixes)
+    return ox.serialize(ordered, format=rep.rdf_format, prefixes=prefixes) or b""
 
 
 def compact_json_ld(statements: Iterable[ox.Triple] | Iterable[ox.Quad]) -> bytes:
@@ -106,7 +108,7 @@ def compact_json_ld(statements: Iterable[ox.Triple] | Iterable[ox.Quad]) -> byte
 
     pyoxigraph writes expanded JSON-LD only; rdflib compacts. Quads keep their named graphs.
     """
-    items = list(statements)
+    items: list[ox.Triple | ox.Quad] = list(statements)
     quads = any(isinstance(i, ox.Quad) and isinstance(i.graph_name, ox.NamedNode) for i in items)
     graph: rdflib.Graph = rdflib.Dataset() if quads else rdflib.Graph()
     with warnings.catch_warnings():
@@ -115,26 +117,16 @@ def compact_json_ld(statements: Iterable[ox.Triple] | Iterable[ox.Quad]) -> byte
         return _fill_and_serialize(graph, items)
 
 
-def _fill_and_serialize(graph: rdflib.Graph, items: list[ox.Triple] | list[ox.Quad]) -> bytes:
+def _fill_and_serialize(graph: rdflib.Graph, items: list[ox.Triple | ox.Quad]) -> bytes:
     for item in items:
-        triple = (_rdflib(item.subject), _rdflib(item.predicate), _rdflib(item.object))
+        triple = (
+            to_rdflib(item.subject, normalize=False),
+            to_rdflib(item.predicate),
+            to_rdflib(item.object, normalize=False),
+        )  # type: ignore[arg-type]  # RDF 1.1: no quoted triples here
         if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
-            graph.graph(rdflib.URIRef(item.graph_name.value)).add(triple)  # type: ignore[attr-defined]
+            graph.graph(rdflib.URIRef(item.graph_name.value)).add(triple)
         else:
             graph.add(triple)
     text = graph.serialize(format="json-ld", context=json_ld_context(), auto_compact=True, indent=1)
     return text.encode("utf-8")
-
-
-def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Identifier:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        # normalize=False keeps the lexical form: rdflib would rewrite "…Z" to "…+00:00", and the
-        # JSON-LD would no longer carry the very literals the other serialisations carry.
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
-    raise TypeError(f"not an RDF term: {term!r}")

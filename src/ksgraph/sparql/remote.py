@@ -112,7 +112,9 @@ class RemoteBackend:
         timeout: float | None = None,
     ) -> Result:
         """Send ``sparql`` as it is, with the protocol dataset (None: the query's or the store's own)."""
-        params = [("default-graph-uri", g) for g in default_graphs or ()]
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            ("default-graph-uri", g) for g in default_graphs or ()
+        ]
         params += [("named-graph-uri", g) for g in named_graphs or ()]
         return self._query(sparql, params, timeout)
 
@@ -131,7 +133,9 @@ class RemoteBackend:
                 self._graphs_at = time.monotonic()
             return tuple(self._graphs)
 
-    def _query(self, sparql: str, params: list[tuple[str, str]], timeout: float | None = None) -> Result:
+    def _query(
+        self, sparql: str, params: list[tuple[str, str | int | float | bool | None]], timeout: float | None = None
+    ) -> Result:
         try:
             response = self._client.post(
                 self.endpoint,

@@ -26,6 +26,10 @@ import pyoxigraph as ox
 
 from ksgraph.core.vocab import DATA_GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
+# The element types pyoxigraph's Store.query takes for default_graph and named_graphs.
+DefaultGraphs = list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+NamedGraphs = list[ox.NamedNode | ox.BlankNode]
+
 INTERPRETATIONS_GRAPH: Final = DATA_GRAPH_BASE + "interpretations"
 GENERAL_KNOWLEDGE_GRAPH: Final = DATA_GRAPH_BASE + "general-knowledge"
 # The graphs whose facts stand on another basis than a source's words.
@@ -86,7 +90,7 @@ def select(graphs: Iterable[str], view: View = DEFAULT) -> list[str]:
     return [g for g in graphs if view.includes(g)]
 
 
-def dataset(store: ox.Store, *, inferred: bool = True, view: View | None = None) -> list[ox.NamedNode]:
+def dataset(store: ox.Store, *, inferred: bool = True, view: View | None = None) -> DefaultGraphs:
     """The named graphs of ``store`` a query's default graph is the union of."""
     chosen = view or View(inferred=inferred)
     return [ox.NamedNode(g) for g in select(graph_names(store), chosen)]
@@ -110,7 +114,7 @@ def has_materialised_default(store: ox.Store) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
 
-def default_graph(store: ox.Store, *, inferred: bool = True, view: View | None = None) -> list[ox.NamedNode] | None:
+def default_graph(store: ox.Store, *, inferred: bool = True, view: View | None = None) -> DefaultGraphs | None:
     """The ``default_graph`` argument of ``Store.query`` for a query over ``view``.
 
     None (the store's own default graph) where the store holds that merge materialised, which is
@@ -138,7 +142,7 @@ def visible_named(graphs: Iterable[str], view: View) -> list[str] | None:
     return [g for g in graphs if g not in hide] if hide else None
 
 
-def named_graphs(store: ox.Store, view: View | None = None) -> list[ox.NamedNode] | None:
+def named_graphs(store: ox.Store, view: View | None = None) -> NamedGraphs | None:
     """The ``named_graphs`` argument of ``Store.query`` for ``view`` (None: every named graph)."""
     visible = visible_named(graph_names(store), view or DEFAULT)
     return None if visible is None else [ox.NamedNode(g) for g in visible]

@@ -36,6 +36,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -138,7 +139,8 @@ class GraphStore:
                     source.backup(str(path))
                 handle = WritableStore(ox.Store(str(path)), track=source is not None)
                 try:
-                    yield handle  # type: ignore[misc]
+                    # A WritableStore stands in for the Store it wraps (every attribute is forwarded).
+                    yield cast(ox.Store, handle)
                     sync_default_graph(handle._open(), source, handle.touched)
                     del source
                     handle.close()

@@ -20,7 +20,7 @@ from rdflib.term import Literal, URIRef
 from ksgraph.changes.commit import Delta, Violations, commit
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import DATA_GRAPH_BASE, RDF, SKOS
-from ksgraph.store.versions import GraphStore, WritableStore
+from ksgraph.store.versions import GraphStore
 from ksgraph.tabular.reader import TabularFile, read
 from ksgraph.tabular.rules import CellViolation
 from ksgraph.tabular.validation import shacl_violations
@@ -65,7 +65,7 @@ def import_table(
     outcome = ImportOutcome(None)
     single = single_valued(settings) if replace else frozenset()
 
-    def change(store: WritableStore) -> Delta:
+    def change(store: ox.Store) -> Delta:
         parsed = read(path, template, store=store, graph=graph)
         outcome.parsed = parsed
         target = ox.NamedNode(parsed.graph)

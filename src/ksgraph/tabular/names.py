@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import ID, RDF, RDFS, SKOS
+from ksgraph.core.vocab import ID, RDF, SKOS
+from ksgraph.sparql.packaged import select_local
 from ksgraph.store.dataset import dataset
 
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "a", "Ä": "a", "Ö": "o"})
@@ -86,13 +87,8 @@ class NameIndex:
             return cls()
         graphs = dataset(store, inferred=True)
         subclasses: dict[str, set[str]] = defaultdict(set)
-        for solution in store.query(
-            # One or more steps: with `*` the zero-length path matched every node of the store as
-            # its own subclass (5.9 s of re-importing 5,000 rows); wanted() adds the class itself.
-            "SELECT DISTINCT ?sub ?sup WHERE { ?sub rdfs:subClassOf+ ?sup . FILTER(isIRI(?sub) && isIRI(?sup)) }",
-            prefixes={"rdfs": RDFS},
-            default_graph=graphs or None,
-        ):
+        # wanted() adds the class itself (the query's path is one or more steps).
+        for solution in select_local(store, "class-hierarchy"):
             subclasses[solution["sup"].value].add(solution["sub"].value)
         index = cls(dict(subclasses))
         rdf_type = ox.NamedNode(RDF + "type")

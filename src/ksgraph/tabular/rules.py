@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import ORG, TIME
-from ksgraph.store.dataset import dataset
+from ksgraph.sparql.packaged import select_local
+from ksgraph.store.dataset import ASSERTED
 from ksgraph.tabular.mapper import BuiltRow
 from ksgraph.tabular.origins import Origin
 from ksgraph.tabular.spec import Template, UniqueRule
@@ -102,31 +102,18 @@ def _violation(rule: UniqueRule, row: BuiltRow, other_sv: str, other_en: str) ->
     )
 
 
-_STORE_CLASH = """
-SELECT ?m ?start ?end ?group ?role WHERE {
-  ?m org:organization ?group ; org:role ?role .
-  OPTIONAL { ?m org:memberDuring ?p .
-             OPTIONAL { ?p time:hasBeginning/time:inXSDDate ?start }
-             OPTIONAL { ?p time:hasEnd/time:inXSDDate ?end } }
-}
-"""
-
-
 def _store_clash(store: ox.Store, rule: UniqueRule, key: tuple[str, ...], row: BuiltRow) -> str | None:
     """A membership of the store with the same group and role whose dated period overlaps the row's.
 
     Only dated memberships count: one the sources attest without dates (ks:statusAsOf)
     may have ended before the new one began, and a rule must not guess.
     """
-    graphs = dataset(store, inferred=False)
-    solutions = store.query(
-        _STORE_CLASH,
-        prefixes={"org": ORG, "time": TIME},
-        default_graph=graphs or None,
-        substitutions={
-            ox.Variable("group"): ox.NamedNode(key[0]),
-            ox.Variable("role"): ox.NamedNode(next(iter(rule.where.values()))),
-        },
+    solutions = select_local(
+        store,
+        "memberships-in-role",
+        view=ASSERTED,
+        group=ox.NamedNode(key[0]),
+        role=ox.NamedNode(next(iter(rule.where.values()))),
     )
     mine = _period(row, rule)
     for solution in solutions:
@@ -135,5 +122,5 @@ def _store_clash(store: ox.Store, rule: UniqueRule, key: tuple[str, ...], row: B
         start = dt.date.fromisoformat(solution["start"].value)
         end = dt.date.fromisoformat(solution["end"].value) if solution["end"] is not None else OPEN_END
         if _overlap((start, end), mine):
-            return solution["m"].value
+            return str(solution["m"].value)
     return None

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ksgraph.core.vocab import ID
 from ksgraph.core.vocab import PREFIXES as VOCAB_PREFIXES
@@ -75,7 +76,11 @@ def _titles(value: object) -> dict[str, tuple[str, ...]]:
 def _templates(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
-    return (value,) if isinstance(value, str) else tuple(value)
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a template name or a list of them, not {value!r}")
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ class Template:
         return next(c for c in self.columns if c.name == name)
 
 
-def _column(raw: dict) -> Column:
+def _column(raw: dict[str, Any]) -> Column:
     datatype = raw.get("datatype", "string")
     if isinstance(datatype, dict):
         datatype = datatype.get("base", "string")
@@ -248,7 +253,7 @@ def load_template(path: Path) -> Template:
                 id=u["id"],
                 key=tuple(u["key"]),
                 where={k: expand(v) for k, v in u.get("where", {}).items()},
-                period=tuple(u["period"]) if u.get("period") else None,  # type: ignore[arg-type]
+                period=tuple(u["period"]) if u.get("period") else None,
                 message=u["message"],
                 source=expand(u["source"]) if u.get("source") else None,
                 store_check=bool(u.get("storeCheck", False)),

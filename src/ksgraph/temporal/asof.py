@@ -149,12 +149,14 @@ def snapshot(store: ox.Store, on: dt.date, *, inferred: bool = True, view: View 
             if o and o.startswith("@") and not (isinstance(obj, ox.Literal) and obj.language == o[1:]):
                 continue
             doomed.add(quad)
-            graph_of.setdefault((quad.subject.value, p), quad.graph_name)
+            graph_of.setdefault((str(quad.subject), p), quad.graph_name)
     for quad in doomed:
         target.remove(quad)
-    for s, p, o in add:
-        graph = graph_of.get((s, p)) or graph_of.get((s, _PREF)) or graphs[0]
-        target.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, graph))
+    for subject_iri, predicate, value in add:
+        graph = graph_of.get((str(ox.NamedNode(subject_iri)), predicate)) or graph_of.get(
+            (str(ox.NamedNode(subject_iri)), _PREF)
+        )
+        target.add(ox.Quad(ox.NamedNode(subject_iri), ox.NamedNode(predicate), value, graph or graphs[0]))
     return Snapshot(on, target, unknown, notes, total - len(target))
 
 

@@ -99,7 +99,7 @@ def timeline(store: ox.Store, iri: str) -> Timeline:
     for row in result:
         pos = row["pos"] if isinstance(row["pos"], ox.Literal) else None
         unknown = isinstance(row["unknown"], ox.Literal) and row["unknown"].value == "true"
-        bounds = _when(pos, row["earliest"], row["latest"], unknown)  # type: ignore[arg-type]
+        bounds = _when(pos, row["earliest"], row["latest"], unknown)
         item, kind = row["item"].value, row["kind"].value
         role = row["role"].value if row["role"] else None
         when = _when_text(pos, bounds)

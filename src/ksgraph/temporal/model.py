@@ -65,8 +65,8 @@ class TimeModel:
         for row in _select(store, "time-instants"):
             x = row["x"].value
             pos = _bounds(row["pos"])
-            limit = Bounds(_bounds(row["earliest"]).earliest if row["earliest"] else None,
-                           _bounds(row["latest"]).latest if row["latest"] else None)  # fmt: skip
+            earliest, latest = _bounds(row["earliest"]), _bounds(row["latest"])
+            limit = Bounds(earliest.earliest if earliest else None, latest.latest if latest else None)
             combined = (pos or UNBOUNDED).narrow(limit)
             when[x] = None if combined == UNBOUNDED else combined
         for row in _select(store, "time-dated"):
@@ -94,11 +94,11 @@ class TimeModel:
         for row in _select(store, "time-names"):
             model.names[row["org"].value].append((when.get(row["e"].value), row["before"]))
         for row in _select(store, "time-status"):
-            seen = [b for b in [_bounds(row["asOf"])] if b]
+            days = [b for b in [_bounds(row["asOf"])] if b]
             g = row["g"].value
             previous = model.statuses.get(g)
             since = _bounds(row["since"])
-            attested = seen + (previous[2] if previous else [])
+            attested = days + (previous[2] if previous else [])
             model.statuses[g] = (row["status"].value, since or (previous[1] if previous else None), attested)
         for row in _select(store, "time-memberships"):
             m = row["m"].value
@@ -112,12 +112,12 @@ class TimeModel:
                 if m not in holders:
                     holders.append(m)
         for row in _select(store, "time-membership-begins"):
-            if (life := model.lifetimes.get(row["m"].value)) is not None:
-                life.begin, life.persists = literal_bounds(row["pos"]), True  # an interval: valid throughout it
+            if (dated := model.lifetimes.get(row["m"].value)) is not None:
+                dated.begin, dated.persists = literal_bounds(row["pos"]), True  # an interval: valid throughout it
         for row in _select(store, "time-membership-ends"):
-            life = model.lifetimes.get(row["m"].value)
-            if life is not None and (end := literal_bounds(row["pos"])) not in life.ends:
-                life.ends.append(end)
+            ending = model.lifetimes.get(row["m"].value)
+            if ending is not None and (end := literal_bounds(row["pos"])) not in ending.ends:
+                ending.ends.append(end)
         model.hosts = [(row["g"].value, row["host"].value) for row in _select(store, "time-hosts")]
         for row in _select(store, "time-posts"):
             model.posts[row["post"].value] = row["group"].value
