@@ -48,7 +48,7 @@ def test_the_parts_with_their_yearly_amounts(store: ox.Store) -> None:
     result = answer(store, "financing-parts", financing=FRAME)
     got = {r["partLabel"]: (Decimal(r["amount"] or "0"), r["areaLabel"]) for r in result}
     assert got == PARTS
-    assert {(r["currency"], r["period"]) for r in result} == {("SEK", "P1Y")}
+    assert {(r["currency"], r["period"]) for r in result} == {("SEK", "http://www.w3.org/2006/time#unitYear")}
 
 
 def test_the_total_is_154_100_000_and_the_sum_of_the_parts(store: ox.Store) -> None:
@@ -63,7 +63,7 @@ def test_amounts_are_typed_literals_not_prose(store: ox.Store) -> None:
     assert amounts
     assert {q.object.datatype.value for q in amounts} == {"http://www.w3.org/2001/XMLSchema#decimal"}
     periods = list(store.quads_for_pattern(None, ox.NamedNode(KS + "amountPeriod"), None, None))
-    assert {q.object.datatype.value for q in periods} == {"http://www.w3.org/2001/XMLSchema#duration"}
+    assert {q.object.value for q in periods} == {"http://www.w3.org/2006/time#unitYear"}
 
 
 def test_the_cost_is_shared_by_population_and_raised_by_lpi(store: ox.Store) -> None:
