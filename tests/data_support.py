@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ksgraph.build import build
-from ksgraph.config import Settings
-from ksgraph.query import bind_params, named_queries, rows, run
+from ksgraph.changes.build import build
+from ksgraph.core.settings import Settings
+from ksgraph.sparql.catalogue import named_queries
+from ksgraph.sparql.params import bind_params
+from ksgraph.sparql.run import rows, run
 
 from .conftest import ROOT, SHARED
 
@@ -42,7 +44,9 @@ def stated_only_settings(tmp: Path) -> Settings:
         if path.stem not in NOT_STATED:
             (root / "data" / path.name).symlink_to(path)
     settings = Settings(store_dir=tmp / "store", root=root)
-    build(settings)
+    # Without general knowledge R13 cannot hold (no source names 17 regions' healthcare regions),
+    # so this store is built without the shapes; test_data_basis checks which rules that leaves broken.
+    build(settings, validate=False)
     return settings
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.namespaces import data_graph
-from ksgraph.store import GraphStore
-from ksgraph.validate import data_from_store, load_ontology, load_shapes, validate
+from ksgraph.core.settings import Settings
+from ksgraph.core.vocab import data_graph
+from ksgraph.store.versions import GraphStore
+from ksgraph.validation.validate import data_from_store, load_ontology, load_shapes, validate
 
 from .data_support import ID, KS, NOT_STATED, answer, stated_only_settings
 

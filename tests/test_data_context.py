@@ -11,8 +11,8 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.store.versions import GraphStore
 
 from .data_support import ID, KS, SEEDS, answer, seed_text
 

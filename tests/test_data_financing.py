@@ -12,8 +12,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.config import Settings
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.store.versions import GraphStore
 
 from .data_support import ID, KS, answer, seed_text
 

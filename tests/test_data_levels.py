@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ksgraph.config import Settings
-from ksgraph.store import GraphStore
+from ksgraph.core.settings import Settings
+from ksgraph.store.versions import GraphStore
 
 from .conftest import ROOT
 from .data_support import ID, KS, SEEDS, answer

@@ -15,7 +15,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, SKOS, TIME
 
-from ksgraph.namespaces import KS
+from ksgraph.core.vocab import KS_NS as KS
 
 from .conftest import ROOT
 from .data_support import ID, SEEDS

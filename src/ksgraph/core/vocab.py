@@ -80,17 +80,27 @@ class KS(DefinedNamespace, metaclass=_Terms):
 
     # Classes
     Authority: URIRef
+    BasisScheme: URIRef
     CarePathway: URIRef
+    CarePathwayContinuation: URIRef
+    CarePathwayPhaseScheme: URIRef
     CollaborationGroup: URIRef
     Decision: URIRef
     Dormancy: URIRef
     Ending: URIRef
+    FinancedPart: URIRef
+    Financing: URIRef
+    FinancingRule: URIRef
+    FinancingRuleScheme: URIRef
+    FollowUpDialogue: URIRef
     Founding: URIRef
+    GenericCareModel: URIRef
     GovernanceGroup: URIRef
     HealthcareRegion: URIRef
     HealthcareRegionAffiliation: URIRef
     HealthcareRegionAssociation: URIRef
     KnowledgeGovernanceCouncil: URIRef
+    KnowledgeGovernanceSystem: URIRef
     KnowledgeSupport: URIRef
     LevelScheme: URIRef
     LocalCollaborationGroup: URIRef
@@ -129,36 +139,54 @@ class KS(DefinedNamespace, metaclass=_Terms):
     WorkingGroup: URIRef
 
     # Properties and individuals
+    absentee: URIRef
     active: URIRef
     addressedTo: URIRef
     adjunctMember: URIRef
+    administrator: URIRef
     affiliatedWith: URIRef
     affiliation: URIRef
+    amount: URIRef
+    amountPeriod: URIRef
+    annualIndexation: URIRef
     appointedBy: URIRef
+    attestedAt: URIRef
+    basis: URIRef
     chair: URIRef
     concerns: URIRef
     confirmedBy: URIRef
+    continuationOf: URIRef
+    costSharedByPopulation: URIRef
     counterpartOf: URIRef
+    currency: URIRef
     deadline: URIRef
     decidedBy: URIRef
     decisionMember: URIRef
     dormant: URIRef
     earliest: URIRef
     ended: URIRef
+    excludedCosts: URIRef
     expertise: URIRef
     field: URIRef
     filled: URIRef
     financedBy: URIRef
+    financedPart: URIRef
+    financingArea: URIRef
+    financingRule: URIRef
     followedUpBy: URIRef
     founded: URIRef
+    generalKnowledge: URIRef
     hasCounterpart: URIRef
     hasRegion: URIRef
+    healthcareRegionalCoordinator: URIRef
     healthcareRegionalTier: URIRef
     holderUnknown: URIRef
     hostedBy: URIRef
     hosts: URIRef
     inConsultationWith: URIRef
     inPost: URIRef
+    interpretation: URIRef
+    investigator: URIRef
     isException: URIRef
     latest: URIRef
     level: URIRef
@@ -172,24 +200,37 @@ class KS(DefinedNamespace, metaclass=_Terms):
     nameBefore: URIRef
     nationalCounterpart: URIRef
     nationalTier: URIRef
+    nearStructureOf: URIRef
     nextStep: URIRef
     nominatedBy: URIRef
     occupancy: URIRef
     ordinaryMember: URIRef
     partOfHealthcareRegion: URIRef
     partOfProcess: URIRef
+    participant: URIRef
     performedBy: URIRef
+    phase: URIRef
+    phaseApproved: URIRef
+    phaseAsOf: URIRef
+    phaseInDevelopment: URIRef
+    phaseStartingUp: URIRef
+    phaseUpdatingAfterConsultation: URIRef
     portion: URIRef
     positionUnknown: URIRef
     preparesFor: URIRef
+    priceIndex: URIRef
     processLeader: URIRef
     represents: URIRef
+    ruleKind: URIRef
     scope: URIRef
     secretary: URIRef
     seedFile: URIRef
     sha256: URIRef
+    sharedAmong: URIRef
     signedBy: URIRef
+    speaker: URIRef
     startingUp: URIRef
+    stated: URIRef
     status: URIRef
     statusAsOf: URIRef
     statusSince: URIRef

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -67,6 +67,9 @@ class Snapshot:
     unknown: dict[str, str]  # resource → why its validity on ``on`` is unknown
     unknown_statements: list[tuple[str, str, str, str]]  # (subject, predicate, object, why)
     left_out: int  # quads of the original dataset not in the snapshot
+    # Resources kept because they are assumed valid (no date of their own; their sources speak for
+    # the day and no ending is recorded), with the assumption: the reader is told (docs/TIME.md).
+    assumed: dict[str, str] = field(default_factory=dict)
 
 
 def snapshot(store: ox.Store, on: dt.date, *, inferred: bool = True, view: View | None = None) -> Snapshot:
@@ -92,6 +95,7 @@ def snapshot(store: ox.Store, on: dt.date, *, inferred: bool = True, view: View 
     model = TimeModel.load(target)
     verdicts = model.verdicts(on)
     unknown = {iri: why for iri, (v, why) in verdicts.items() if v is Validity.UNKNOWN}
+    assumed = {iri: why for iri, (v, why) in verdicts.items() if v is Validity.VALID and why}
     dropped = {iri for iri, (v, _) in verdicts.items() if v is not Validity.VALID}
     # Statements to leave out: (subject, predicate, object) where None is any object and
     # "@sv" any literal in that language; what to add instead; and what is reported.
@@ -157,7 +161,7 @@ def snapshot(store: ox.Store, on: dt.date, *, inferred: bool = True, view: View 
             (str(ox.NamedNode(subject_iri)), _PREF)
         )
         target.add(ox.Quad(ox.NamedNode(subject_iri), ox.NamedNode(predicate), value, graph or graphs[0]))
-    return Snapshot(on, target, unknown, notes, total - len(target))
+    return Snapshot(on, target, unknown, notes, total - len(target), assumed)
 
 
 @dataclass
@@ -219,5 +223,11 @@ def summary(snap: Snapshot, *, examples: int = 3) -> str:
             f"; of unknown validity: {len(snap.unknown)} resources"
             + (f" (e.g. {shown})" if shown else "")
             + f" and {len(snap.unknown_statements)} statements (status, name, host or holder)"
+        )
+    if snap.assumed:
+        shown = ", ".join(list(snap.assumed)[:examples])
+        text += (
+            f"; assumed valid, as no date of their own is recorded but their sources speak for the day: "
+            f"{len(snap.assumed)} resources (e.g. {shown})"
         )
     return text + ". `ksgraph history IRI` shows why; --as-of all queries the whole graph."

@@ -87,9 +87,14 @@ class Lifetime:
     ends: list[Bounds] = field(default_factory=list)  # recorded ends; UNBOUNDED for an end of unknown time
     attested: list[Bounds] = field(default_factory=list)  # days it is attested to exist
     persists: bool = True  # groups persist after an attestation; memberships do not
+    # Set when the resource's validity rests on when its sources speak (ks:attestedAt), not on a
+    # date of its own: the assumption, said to the reader (docs/TIME.md "Assumed validity").
+    assumed: str | None = None
+    # With ``assumed``: the first day the sources can speak for, where none gives a latest day.
+    assumed_from: dt.date | None = None
 
     def at(self, on: dt.date) -> tuple[Validity, str]:
-        """The resource's validity on ``on`` and, unless VALID, why."""
+        """The resource's validity on ``on`` and why: unless VALID, or VALID only by assumption."""
         if self.begin is not None and self.begin.earliest is not None and on < self.begin.earliest:
             return Validity.INVALID, f"not yet founded (at the earliest {self.begin.earliest})"
         seen = [a.earliest for a in self.attested if a.earliest is not None]
@@ -104,10 +109,14 @@ class Lifetime:
         if self.persists:
             certain += [a.latest for a in self.attested if a.latest is not None]
         if certain and on >= min(certain):
-            return Validity.VALID, ""
+            return Validity.VALID, self.assumed or ""
         if not self.persists and any(a.exact and a.earliest == on for a in self.attested):
             return Validity.VALID, ""
+        if self.assumed_from is not None and on >= self.assumed_from:
+            return Validity.VALID, self.assumed or ""
         if self.begin is None and not self.attested:
+            if self.assumed_from is not None:
+                return Validity.UNKNOWN, f"its sources speak from {self.assumed_from} at the earliest"
             return Validity.UNKNOWN, "no source dates it"
         if not self.persists and self.begin is None:
             dates = ", ".join(a.text() for a in self.attested)

@@ -91,6 +91,7 @@ class TimeModel:
                 model.changes[org].append(Change(kind, event, at))
             elif kind == "Dormancy" and role == "original":
                 model.changes[org].append(Change(kind, event, at))
+        model._assume_from_sources(store)
         for row in _select(store, "time-names"):
             model.names[row["org"].value].append((when.get(row["e"].value), row["before"]))
         for row in _select(store, "time-status"):
@@ -183,3 +184,39 @@ class TimeModel:
         """The first day the group's host is attested: hosts are attested in the sources, never dated."""
         life = self.lifetimes.get(group)
         return min((a.latest for a in life.attested if a.latest), default=None) if life else None
+
+    def _assume_from_sources(self, store: ox.Store) -> None:
+        """Date the groups that have no date of their own by when their sources speak (ks:attestedAt).
+
+        A source that says a group exists, in the present tense, attests it at the time the source
+        speaks for; the group then persists until an ending is recorded (docs/TIME.md). Where a
+        source's time has a latest day, the group is attested on the earliest such day; where none
+        has one (an undated page "written after 2018"), it is assumed from the earliest possible day.
+        Either way the verdict says it rests on that assumption.
+        """
+        undated = {iri for iri, life in self.lifetimes.items() if life.begin is None and not life.attested}
+        if not undated:
+            return
+        spans: dict[str, list[Bounds]] = defaultdict(list)
+        for row in _select(store, "time-source-attestations"):
+            x = row["x"].value
+            if x not in undated:
+                continue
+            pos = _bounds(row["pos"]) or UNBOUNDED
+            earliest, latest = _bounds(row["earliest"]), _bounds(row["latest"])
+            spans[x].append(
+                pos.narrow(Bounds(earliest.earliest if earliest else None, latest.latest if latest else None))
+            )
+        for iri, found in spans.items():
+            life = self.lifetimes[iri]
+            latest_days = [b.latest for b in found if b.latest is not None]
+            if latest_days:
+                day = min(latest_days)
+                life.attested.append(Bounds(day, day))
+                life.assumed = f"assumed valid: its source speaks for {day}, and no ending is recorded"
+            elif earliest_days := [b.earliest for b in found if b.earliest is not None]:
+                life.assumed_from = min(earliest_days)
+                life.assumed = (
+                    f"assumed valid: its source is undated but speaks for {life.assumed_from} or later, "
+                    "and no ending is recorded"
+                )
