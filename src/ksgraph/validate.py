@@ -27,8 +27,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import rdflib
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError, ValidationFailure
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import BNode, Literal, Node, URIRef
 
@@ -36,7 +37,7 @@ from . import shacl_workers
 from .config import Settings
 from .load import ParsedFile, parse_files, rdf_files
 from .namespaces import DCTERMS, SH
-from .sparql_constraints import Queryable, bulk_constraints, evaluate, to_store
+from .sparql_constraints import Queryable, ShapesError, bulk_constraints, evaluate, to_store
 from .storeview import StoreView, data_graph_names, rdflib_term
 
 INFERENCE_MODE = "none"
@@ -156,6 +157,17 @@ def data_from_store(store: ox.Store) -> rdflib.Graph:
     return _graph_from_triples(triples)
 
 
+def shapes_from_files(paths: Sequence[Path]) -> rdflib.Graph:
+    """Shapes from the given files (directories expanded). Raises LoadError, or ShapesError if they hold no shape."""
+    shapes = _graph_from(parse_files(rdf_files(paths)))
+    if not any(True for prop in (*TARGETS, SHACL.sparql) for _ in shapes.triples((None, prop, None))) and not any(
+        True for kind in (SHACL.NodeShape, SHACL.PropertyShape) for _ in shapes.subjects(RDF.type, kind)
+    ):
+        shown = ", ".join(str(p) for p in paths)
+        raise ShapesError(None, f"{shown}: no SHACL shapes (no sh:NodeShape, sh:PropertyShape or target)")
+    return shapes
+
+
 def data_view(store: ox.Store) -> rdflib.Graph:
     """The same data as :func:`data_from_store`, read from the store as it is asked for, not copied.
 
@@ -186,6 +198,39 @@ def _graph_from_triples(triples: Iterable[ox.Triple]) -> rdflib.Graph:
 
 
 # -- validating ------------------------------------------------------------------
+
+
+def validate_files(data: Sequence[Path], shapes: Sequence[Path], settings: Settings) -> Report:
+    """``ksgraph validate DATA... --shapes PATH...``: the data files against these shapes only.
+
+    No ontology is added and no store is read, so a steward can try a new rule, or another
+    authority's shapes, on their own. Raises LoadError (file, line, column) for a file that does
+    not parse and ShapesError for shapes that cannot be used (with the file and line, if known).
+    """
+    shapes_graph = shapes_from_files(shapes)
+    graph = data_from_files(data)
+    try:
+        return validate(graph, settings, shapes=shapes_graph, ontology=rdflib.Graph())
+    except ShapesError as exc:
+        raise located(exc, rdf_files(shapes)) from None
+
+
+def located(error: ShapesError, files: Sequence[Path]) -> ShapesError:
+    """``error`` with the file and line where the query it is about starts, if one of ``files`` holds it."""
+    wanted = [line.strip() for line in (error.select or "").splitlines() if line.strip()]
+    if not wanted or error.where:
+        return error
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        for i in range(len(lines) - len(wanted) + 1):
+            if all(w in lines[i + k][1] for k, w in enumerate(wanted)):
+                error.where = f"{path}:{lines[i][0]}"
+                return error
+    return error
 
 
 def validate(
@@ -234,20 +279,26 @@ def validate(
         core_shapes += shapes
         bulk = bulk_constraints(shapes)
         if bulk:
-            store = _queryable(data)
+            store = _queryable(data, shapes if any(c.needs_shapes_graph for c in bulk) else None)
             for constraint in bulk:
                 if evaluate(constraint, targets(shapes, constraint.shape, data), store, extra) is not None:
                     core_shapes.remove((constraint.shape, SHACL.sparql, constraint.node))
 
         def run_pyshacl(share: rdflib.Graph) -> rdflib.Graph:
-            _, report, _ = pyshacl.validate(
-                data,
-                shacl_graph=share,
-                inference=INFERENCE_MODE,
-                inplace=True,
-                allow_warnings=True,
-                allow_infos=True,
-            )
+            try:
+                _, report, _ = pyshacl.validate(
+                    data,
+                    shacl_graph=share,
+                    inference=INFERENCE_MODE,
+                    inplace=True,
+                    allow_warnings=True,
+                    allow_infos=True,
+                )
+            except (ReportableRuntimeError, ConstraintLoadError, ShapeLoadError) as exc:
+                raise ShapesError(None, f"pySHACL cannot use the shapes: {exc.message}") from None
+            if isinstance(report, ValidationFailure):
+                # pySHACL returns, rather than raises, the failures SHACL requires (e.g. a forbidden query form).
+                raise ShapesError(None, f"pySHACL refuses the shapes: {report.message}")
             return report
 
         def weight(shape: Node) -> int:
@@ -257,37 +308,52 @@ def validate(
         share_among = 1 if focus is not None else processes
         report_graph = shacl_workers.run(run_pyshacl, data, core_shapes, weight, share_among, parallel_from)
         _merge(report_graph, extra)
+    _set_conforms(report_graph)
     seconds = time.perf_counter() - started
     results = _results(report_graph, shapes, data)
     return Report(results, report_graph, triples, seconds, None if focus is None else focus_count, rules(shapes))
 
 
-def _queryable(data: rdflib.Graph) -> Queryable:
-    """The data for SPARQL constraints evaluated in pyoxigraph: a view's own store, else a copy."""
-    if isinstance(data.store, StoreView):
+def _queryable(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> Queryable:
+    """The data for SPARQL constraints evaluated in pyoxigraph: a view's own store, else a copy.
+
+    ``shapes``: a constraint reads $shapesGraph, so the copy holds the shapes as a named graph too.
+    """
+    if isinstance(data.store, StoreView) and shapes is None:
         return data.store.sparql()
-    return to_store(data)
+    return to_store(data, shapes)
 
 
 def _merge(report: rdflib.Graph, extra: rdflib.Graph) -> None:
-    """Add results evaluated outside pySHACL to its report, keeping sh:conforms and sh:result right."""
+    """Add results evaluated outside pySHACL to its report's sh:result."""
     report += extra
     node = report.value(None, RDF.type, SHACL.ValidationReport, any=False)
     if node is None:
         return
     for result in extra.subjects(RDF.type, SHACL.ValidationResult):
         report.add((node, SHACL.result, result))
-    if any(True for _ in extra.subjects(SHACL.resultSeverity, SHACL.Violation)):
-        report.set((node, SHACL.conforms, Literal(False)))
+
+
+def _set_conforms(report: rdflib.Graph) -> None:
+    """sh:conforms as SHACL defines it (3.6.1): false if there is any result, of any severity.
+
+    pySHACL says true when there are only warnings and infos (``allow_warnings``); ksgraph's exit
+    code and text report still treat those as conforming (:attr:`Report.conforms`).
+    """
+    node = report.value(None, RDF.type, SHACL.ValidationReport, any=False)
+    if node is None:
+        node = BNode()
+        report.add((node, RDF.type, SHACL.ValidationReport))
+    report.set((node, SHACL.conforms, Literal((node, SHACL.result, None) not in report)))
 
 
 TARGETS = shacl_workers.TARGETS
 
 
 def targets(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph) -> set[Node]:
-    """The nodes ``shape`` targets in ``data`` (SHACL 2.1.3; implicit class targets are not used here)."""
+    """The nodes ``shape`` targets in ``data`` (SHACL 2.1.3, with implicit class targets)."""
     found: set[Node] = set()
-    for cls in shapes.objects(shape, SHACL.targetClass):
+    for cls in [*shapes.objects(shape, SHACL.targetClass), *_implicit_class(shapes, shape)]:
         for sub in data.transitive_subjects(RDFS.subClassOf, cls):
             found.update(data.subjects(RDF.type, sub))
     for prop in shapes.objects(shape, SHACL.targetSubjectsOf):
@@ -296,6 +362,11 @@ def targets(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph) -> set[Node]:
         found.update(data.objects(None, prop))
     found.update(shapes.objects(shape, SHACL.targetNode))
     return found
+
+
+def _implicit_class(shapes: rdflib.Graph, shape: Node) -> list[Node]:
+    """The shape itself if it is also a class (SHACL 2.1.3.3)."""
+    return [shape] if any((shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class)) else []
 
 
 def _focused(shapes: rdflib.Graph, data: rdflib.Graph, focus: set[URIRef]) -> tuple[rdflib.Graph, int]:
@@ -352,16 +423,17 @@ def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph) -> 
     for node in report.subjects(RDF.type, SHACL.ValidationResult):
         shape = report.value(node, SHACL.sourceShape)
         owner = _rule_shape(shapes, shape)
-        severity = Severity(str(report.value(node, SHACL.resultSeverity)).rsplit("#", 1)[-1])
+        severity = _severity(report.value(node, SHACL.resultSeverity))
         focus = report.value(node, SHACL.focusNode)
         messages = list(report.objects(node, SHACL.resultMessage))
-        sv = _pick(messages, "sv") or _text(shapes, owner, SHACL.message, "sv")
-        en = _pick(messages, "en") or _text(shapes, owner, SHACL.message, "en")
+        sv = _pick(messages, "sv") or _text(shapes, owner, SHACL.message, "sv") or _pick(messages, "")
+        en = _pick(messages, "en") or _text(shapes, owner, SHACL.message, "en") or _pick(messages, "")
         path = report.value(node, SHACL.resultPath)
         value = report.value(node, SHACL.value)
         out.append(
             Result(
-                rule=str(shapes.value(owner, KSH.rule) or "?"),
+                # Shapes from elsewhere (validate --shapes) have no rule id: each shape is its own rule.
+                rule=str(shapes.value(owner, KSH.rule) or _show(owner)),
                 severity=severity,
                 focus=_show(focus),
                 focus_label=_label(data, focus),
@@ -378,11 +450,26 @@ def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph) -> 
     return out
 
 
+def _severity(term: Node | None) -> Severity:
+    """sh:Violation, sh:Warning or sh:Info; any other severity (SHACL allows custom ones) counts as a violation."""
+    if isinstance(term, URIRef) and term.startswith(SH):
+        try:
+            return Severity(term.removeprefix(SH))
+        except ValueError:
+            pass
+    return Severity.VIOLATION
+
+
 def _rule_shape(shapes: rdflib.Graph, shape: Node | None) -> Node | None:
-    """The shape that carries the rule metadata: the source shape or the shape that contains it."""
+    """The shape that carries the rule metadata: the source shape or the shape that contains it.
+
+    Shapes without rule metadata (from elsewhere) give the outermost shape that contains the source shape.
+    """
     seen = set()
+    outermost = shape
     while shape is not None and shape not in seen:
         seen.add(shape)
+        outermost = shape
         if (shape, KSH.rule, None) in shapes:
             return shape
         shape = next(
@@ -393,7 +480,7 @@ def _rule_shape(shapes: rdflib.Graph, shape: Node | None) -> Node | None:
             ),
             None,
         ) or _list_owner(shapes, shape)
-    return shape
+    return outermost
 
 
 def _list_owner(shapes: rdflib.Graph, member: Node) -> Node | None:
@@ -413,7 +500,8 @@ def _list_owner(shapes: rdflib.Graph, member: Node) -> Node | None:
 
 
 def _pick(literals: Iterable[Node], lang: str) -> str:
-    return next((str(x) for x in literals if isinstance(x, Literal) and x.language == lang), "")
+    """The first literal in language ``lang`` ("": without a language)."""
+    return next((str(x) for x in literals if isinstance(x, Literal) and (x.language or "") == lang), "")
 
 
 def _text(graph: rdflib.Graph, node: Node | None, prop: URIRef, lang: str) -> str:

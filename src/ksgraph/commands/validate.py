@@ -30,26 +30,44 @@ def validate_command(
         list[Path] | None,
         typer.Argument(help="Data files or directories to validate (default: the store's asserted data graphs)."),
     ] = None,
+    shapes: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--shapes",
+            help="Validate against these shapes files or directories only (repeatable): no ontology, no store.",
+        ),
+    ] = None,
     fmt: FormatOption = ReportFormat.text,
     store: StoreOption = None,
 ) -> None:
-    """Check data against the shapes of the founding decision's rules (shapes/).
+    """Check data against the shapes of the founding decision's rules (shapes/), or against other shapes.
 
     Validates exactly the given files (with the ontology, without inference), or the
-    store's asserted graphs. Exit 0: conforms (warnings allowed); 1: violations;
-    2: unusable input.
+    store's asserted graphs. With --shapes, the given files against those shapes alone.
+    Exit 0: no violations (warnings and infos allowed); 1: violations; 2: unusable input.
     """
-    from ..validate import data_from_files, data_from_store, validate
+    from ..sparql_constraints import ShapesError
+    from ..validate import data_from_files, data_from_store, located, rdf_files, validate, validate_files
     from ..validation_output import render, source_titles
 
     settings = settings_for(store)
     try:
-        data = data_from_files(paths) if paths else data_from_store(GraphStore(settings.store_dir).open_read())
-        report = validate(data, settings)
+        if shapes:
+            if not paths:
+                raise fail("--shapes checks files: give the data files or directories to validate")
+            report = validate_files(paths, shapes, settings)
+        else:
+            data = data_from_files(paths) if paths else data_from_store(GraphStore(settings.store_dir).open_read())
+            try:
+                report = validate(data, settings)
+            except ShapesError as exc:
+                raise located(exc, rdf_files([settings.shapes_dir])) from None
     except LoadError as exc:
         raise fail(str(exc)) from None
     except StoreError as exc:
         raise fail(str(exc)) from None
+    except ShapesError as exc:
+        raise fail(f"{exc}\nnothing was validated") from None
     sys.stdout.write(render(report, fmt.value, source_titles(settings.data_dir / "sources.ttl")))
     raise typer.Exit(ExitCode.OK if report.conforms else ExitCode.VIOLATIONS)
 
