@@ -188,17 +188,18 @@ def evaluate(constraint: Constraint, focus: set[Node], store: Queryable, report:
         return [node, *(fixed[n] for n in names[1:])]  # type: ignore[misc]
 
     count = 0
+    seen: set[tuple[object, ...]] = set()
     if constraint.plan.mode is Mode.BULK:
         text = prologue + at_outer_group(constraint.select, names, [row(n) for n in ordered])  # type: ignore[arg-type]
         for solution in store.query(text):
             this = _get(solution, "this")
             if this is not None:
-                count += _result(constraint, nodes.get(this) or rdflib_term(this), solution, fixed, report)
+                count += _result(constraint, nodes.get(this) or rdflib_term(this), solution, fixed, report, seen)
         return count
     for node in ordered:
         text = prologue + at_every_group(constraint.select, names, row(node))  # type: ignore[arg-type]
         for solution in store.query(text):
-            count += _result(constraint, nodes[node], solution, {**fixed, "this": node}, report)
+            count += _result(constraint, nodes[node], solution, {**fixed, "this": node}, report, seen)
     return count
 
 
@@ -208,9 +209,24 @@ def _result(
     solution: ox.QuerySolution,
     fixed: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal],
     report: rdflib.Graph,
+    seen: set[tuple[object, ...]],
 ) -> int:
+    """Write the result of one solution; 0 if an identical result was written already (pySHACL writes one too)."""
     if _get(solution, "failure") == _TRUE:
         raise ShapesError(_name(constraint.shape), "its SPARQL constraint reported a failure (?failure true)")
+    value, path, message = _get(solution, "value"), _get(solution, "path"), _get(solution, "message")
+    texts = (
+        ((message.value, message.language),)
+        if isinstance(message, ox.Literal)
+        else tuple(
+            (_TEMPLATE.sub(lambda m: _text(solution, m.group(1), fixed), str(t)), t.language)
+            for t in constraint.messages
+        )
+    )
+    key = (focus, value, path if isinstance(path, ox.NamedNode) else None, texts)
+    if key in seen:
+        return 0
+    seen.add(key)
     result = BNode()
     report.add((result, RDF.type, SH.ValidationResult))
     report.add((result, SH.focusNode, focus))
@@ -218,19 +234,12 @@ def _result(
     report.add((result, SH.sourceShape, constraint.shape))
     report.add((result, SH.sourceConstraint, constraint.node))
     report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-    value = _get(solution, "value")
     # A node shape's only value node is its focus node (SHACL 5.3.2).
     report.add((result, SH.value, rdflib_term(value) if value is not None else focus))
-    path = _get(solution, "path")
     if isinstance(path, ox.NamedNode):
         report.add((result, SH.resultPath, URIRef(path.value)))
-    message = _get(solution, "message")
-    if isinstance(message, ox.Literal):
-        report.add((result, SH.resultMessage, rdflib_term(message)))
-    else:
-        for template in constraint.messages:
-            text = _TEMPLATE.sub(lambda m: _text(solution, m.group(1), fixed), str(template))
-            report.add((result, SH.resultMessage, Literal(text, lang=template.language)))
+    for text, language in texts:
+        report.add((result, SH.resultMessage, Literal(text, lang=language or None)))
     return 1
 
 
