@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ksgraph import sparql_constraints
+from ksgraph import sparql_constraints, sparql_prebinding
 from ksgraph import validate as validation
 from ksgraph.config import Settings, project_root
 from ksgraph.sparql_constraints import ShapesError, bulk_constraints, evaluate, prebound, to_store
@@ -288,3 +289,32 @@ def test_the_turtle_report_does_not_conform_when_there_are_only_warnings_and_inf
     (node,) = report.graph.subjects(rdflib.RDF.type, sh.ValidationReport)
     assert report.graph.value(node, sh.conforms) == rdflib.Literal(False)
     assert len(set(report.graph.objects(node, sh.result))) == len(report.results)
+
+
+def test_decisions_are_kept_on_disk_and_a_damaged_entry_is_decided_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KSGRAPH_CACHE_DIR", str(tmp_path))
+    query, refused = "SELECT $this WHERE { { FILTER (bound($this)) } }", "SELECT $this WHERE { MINUS { ?a ?b ?c } }"
+    plan.cache_clear()
+    decided = plan(query)
+    with pytest.raises(Refused):
+        plan(refused)
+    kept = sorted((tmp_path / "prebinding").glob("*.json"))
+    assert len(kept) == 2
+
+    def no_analysis(*_args: object) -> None:
+        raise AssertionError("decided again")
+
+    monkeypatch.setattr(sparql_prebinding, "_analyse", no_analysis)
+    plan.cache_clear()
+    assert plan(query) == decided
+    with pytest.raises(Refused, match="MINUS"):
+        plan(refused)
+    for path in kept:
+        path.write_text("{not json", encoding="utf-8")
+    plan.cache_clear()
+    with pytest.raises(AssertionError, match="decided again"):
+        plan(query)
+    monkeypatch.undo()
+    plan.cache_clear()

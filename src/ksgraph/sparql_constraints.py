@@ -158,10 +158,10 @@ def _prefixes(shapes: rdflib.Graph, shape: Node, constraint: Node) -> tuple[tupl
 def to_store(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> ox.Store:
     """An in-memory pyoxigraph copy of an rdflib graph (and the shapes as the named graph SHAPES_GRAPH)."""
     store = ox.Store()
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data)
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data)  # type: ignore[arg-type]
     if shapes is not None:
         graph = ox.NamedNode(SHAPES_GRAPH)
-        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)  # type: ignore[arg-type]
     return store
 
 
@@ -184,20 +184,21 @@ def evaluate(constraint: Constraint, focus: set[Node], store: Queryable, report:
     ordered = sorted(nodes, key=str)
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in constraint.prefixes)
 
-    def row(node: ox.NamedNode | ox.Literal) -> list[ox.NamedNode | ox.Literal]:
-        return [node, *(fixed[n] for n in names[1:])]  # type: ignore[misc]
+    def row(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[ox.NamedNode | ox.Literal]:
+        # No blank node gets here: focus nodes were checked above, $currentShape too.
+        return [t for t in (node, *(fixed[n] for n in names[1:])) if not isinstance(t, ox.BlankNode)]
 
     count = 0
     seen: set[tuple[object, ...]] = set()
     if constraint.plan.mode is Mode.BULK:
-        text = prologue + at_outer_group(constraint.select, names, [row(n) for n in ordered])  # type: ignore[arg-type]
+        text = prologue + at_outer_group(constraint.select, names, [row(n) for n in ordered])
         for solution in store.query(text):
             this = _get(solution, "this")
             if this is not None:
                 count += _result(constraint, nodes.get(this) or rdflib_term(this), solution, fixed, report, seen)
         return count
     for node in ordered:
-        text = prologue + at_every_group(constraint.select, names, row(node))  # type: ignore[arg-type]
+        text = prologue + at_every_group(constraint.select, names, row(node))
         for solution in store.query(text):
             count += _result(constraint, nodes[node], solution, {**fixed, "this": node}, report, seen)
     return count

@@ -321,7 +321,7 @@ def _queryable(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> Querya
     """
     if isinstance(data.store, StoreView) and shapes is None:
         return data.store.sparql()
-    return to_store(data, shapes)
+    return to_store(data, shapes)  # type: ignore[return-value]  # a SELECT on a Store gives solutions
 
 
 def _merge(report: rdflib.Graph, extra: rdflib.Graph) -> None:

@@ -24,7 +24,7 @@ def source_titles(sources_file: Path) -> dict[str, str]:
     for section, label in graph.subject_objects(SKOS.prefLabel):
         document = graph.value(section, DCTERMS.isPartOf)
         number = graph.value(document, DCTERMS.identifier) if document is not None else None
-        if label.language in (None, "sv"):
+        if isinstance(label, rdflib.Literal) and label.language in (None, "sv"):
             titles[str(section)] = f"{number} '{label}'" if number else str(label)
     return titles
 
