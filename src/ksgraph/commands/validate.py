@@ -109,6 +109,8 @@ def import_command(
     On any failure the store is exactly as before.
     """
     from ..importer import ImportRejected, import_files
+    from ..sparql_constraints import ShapesError
+    from ..validate import located, rdf_files
     from ..validation_output import render, source_titles
     from .tabular import import_tables, is_table
 
@@ -131,6 +133,8 @@ def import_command(
         raise fail(f"{exc}\nnothing was imported") from None
     except StoreError as exc:
         raise fail(f"{exc}\nnothing was imported") from None
+    except ShapesError as exc:
+        raise fail(f"{located(exc, rdf_files([settings.shapes_dir]))}\nnothing was imported") from None
     except ImportRejected as rejected:
         sys.stdout.write(render(rejected.report, fmt.value, source_titles(settings.data_dir / "sources.ttl")))
         raise fail("the import breaks the rules above; nothing was imported", ExitCode.VIOLATIONS) from None
