@@ -136,3 +136,23 @@ def test_missing_shapes_or_data_exit_2(tmp_path: Path) -> None:
     assert missing.returncode == 2 and f"{tmp_path / 'none.ttl'}: no such file or directory" in missing.stderr
     alone = run_cli("validate", "--shapes", str(ROOT / "shapes"))
     assert alone.returncode == 2 and "give the data files" in alone.stderr
+
+
+def test_a_forbidden_query_among_the_projects_shapes_is_refused_with_its_file_and_line(tmp_path: Path) -> None:
+    import shutil
+
+    for folder in ("ontology", "data", "shapes"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    rule = tmp_path / "shapes" / "zz-new-rule.ttl"
+    rule.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n\n"
+        f"<urn:ex:NewRule> a sh:NodeShape ;\n    sh:targetClass <{KS}NationalProgrammeArea> ;\n"
+        '    sh:sparql [ sh:select """\n        SELECT $this WHERE {\n'
+        f"            $this <{KS}hostedBy> ?host .\n            MINUS {{ $this <{KS}chair> ?c }}\n"
+        '        }""" ] .\n',
+        encoding="utf-8",
+    )
+    done = run_cli("validate", str(tmp_path / "data"), env={"KSGRAPH_HOME": str(tmp_path)})
+    assert done.returncode == 2
+    assert f"{rule}:6: shape <urn:ex:NewRule>: its SPARQL constraint cannot be used" in done.stderr
+    assert "MINUS" in done.stderr and not done.stdout
