@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ksgraph import __version__
 from ksgraph.core.settings import Settings, SettingsError, load_settings
@@ -38,7 +39,8 @@ class ExitCode:
 
 
 def fail(message: str, code: int = ExitCode.BAD_INPUT) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    # The message is text, not markup: an IRI like <urn:x:y> or a "[…]" from the data is shown as it is.
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, emoji=False)
     return typer.Exit(code)
 
 

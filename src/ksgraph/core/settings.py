@@ -63,6 +63,9 @@ class Settings:
     today_override: dt.date | None = None
     # Show tracebacks instead of one-line errors (stewards never see them otherwise).
     debug: bool = False
+    # Where analyses worth keeping between runs are cached (the SHACL-SPARQL pre-binding plans);
+    # None keeps nothing.
+    cache_dir: Path | None = None
 
     # -- the endpoint
     # Seconds a query may run before its worker process is killed (503).
@@ -169,6 +172,14 @@ def _credentials(env: Mapping[str, str], prefix: str) -> Credentials | None:
     return Credentials(user, env.get(f"{prefix}_PASSWORD", ""), scheme) if user else None
 
 
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    configured = env.get("KSGRAPH_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off") else Path(configured)
+    base = env.get("XDG_CACHE_HOME") or (str(Path(env["HOME"]) / ".cache") if env.get("HOME") else None)
+    return Path(base) / "ksgraph" if base else None
+
+
 def _day(env: Mapping[str, str], name: str) -> dt.date | None:
     value = env.get(name, "").strip()
     if not value:
@@ -191,7 +202,8 @@ def load_settings(
     (``--backend``) over ``KSGRAPH_BACKEND``. The variables:
 
     ``KSGRAPH_HOME`` (checkout), ``KSGRAPH_MAX_FILE_BYTES``, ``KSGRAPH_VALIDATE_WORKERS``,
-    ``KSGRAPH_TODAY``, ``KSGRAPH_DEBUG``; the endpoint's ``KSGRAPH_QUERY_TIMEOUT`` (seconds),
+    ``KSGRAPH_TODAY``, ``KSGRAPH_DEBUG``, ``KSGRAPH_CACHE_DIR`` (``off``: none; default the XDG cache);
+    the endpoint's ``KSGRAPH_QUERY_TIMEOUT`` (seconds),
     ``KSGRAPH_MAX_QUERY_BYTES``, ``KSGRAPH_MAX_UPLOAD_BYTES``, ``KSGRAPH_MAX_ROWS``,
     ``KSGRAPH_MAX_NESTING``, ``KSGRAPH_WORKERS``, ``KSGRAPH_ALLOW_SERVICE``, ``KSGRAPH_WRITE_TOKEN``,
     ``KSGRAPH_CORS_ORIGINS`` (comma-separated); ``KSGRAPH_BACKEND`` with ``KSGRAPH_BACKEND_USER``,
@@ -210,6 +222,7 @@ def load_settings(
         validate_workers=validate_workers,
         today_override=_day(env, "KSGRAPH_TODAY"),
         debug=_flag(env, "KSGRAPH_DEBUG"),
+        cache_dir=_cache_dir(env),
         query_timeout=_float(env, "KSGRAPH_QUERY_TIMEOUT", 30.0),
         max_query_bytes=_int(env, "KSGRAPH_MAX_QUERY_BYTES", 64 * 1024, minimum=1),
         max_upload_bytes=_int(env, "KSGRAPH_MAX_UPLOAD_BYTES", 32 * 1024 * 1024, minimum=1),

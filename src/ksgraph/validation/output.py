@@ -24,7 +24,7 @@ def source_titles(sources_file: Path) -> dict[str, str]:
     for section, label in graph.subject_objects(SKOS.prefLabel):
         document = graph.value(section, DCTERMS.isPartOf)
         number = graph.value(document, DCTERMS.identifier) if document is not None else None
-        if label.language in (None, "sv"):
+        if isinstance(label, rdflib.Literal) and label.language in (None, "sv"):
             titles[str(section)] = f"{number} '{label}'" if number else str(label)
     return titles
 
@@ -57,18 +57,25 @@ def to_text(report: Report, titles: dict[str, str]) -> str:
             f"{n} {s.value.lower()}" for s in Severity if (n := sum(1 for r in results if r.severity is s))
         )
         label = report.rules.get(rule) or results[0].rule_label
-        lines.append(f"{rule}: {label}  ({counts})")
+        lines.append(f"{rule}: {label}  ({counts})" if label else f"{rule}  ({counts})")
         for result in results:
             who = f"{result.focus_label} <{result.focus}>" if result.focus_label else f"<{result.focus}>"
             lines.append(f"  {result.severity.value.upper():9} {who}")
-            lines.append(f"            {result.rule_label}")
+            if result.rule_label:
+                lines.append(f"            {result.rule_label}")
             value = result.value if result.value != result.focus else None
             detail = "   ".join(x for x in (result.path and f"path {result.path}", value and f"value {value}") if x)
             if detail:
                 lines.append(f"            {detail}")
-            lines.append(f"            sv: {result.message_sv}")
-            lines.append(f"            en: {result.message_en}")
-            lines.append(f"            source: {_cite(result, titles)}")
+            if result.message_sv == result.message_en:
+                # Shapes from elsewhere (validate --shapes) often have one message, or none.
+                if result.message_en:
+                    lines.append(f"            {result.message_en}")
+            else:
+                lines.append(f"            sv: {result.message_sv}")
+                lines.append(f"            en: {result.message_en}")
+            if result.sources:
+                lines.append(f"            source: {_cite(result, titles)}")
         lines.append("")
     verdict = "conforms" if report.conforms else "does NOT conform"
     focus = f", {report.focus_nodes} focus nodes (targeted)" if report.focus_nodes is not None else ""

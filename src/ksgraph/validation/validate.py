@@ -11,8 +11,9 @@ pySHACL's ``ont_graph``, whose partial "inoculation" leaves out the individuals
 (``ks:chair a org:Role``) that ``sh:class`` checks need.
 
 Each shape carries its rule id (``ksh:rule``), Swedish and English messages and
-``dcterms:source``; :class:`Result` brings these together with the focus node's
-label, so a report says which node, which rule and which source paragraph.
+``dcterms:source``; :class:`Result` (:mod:`ksgraph.validation.results`) brings these
+together with the focus node's label, so a report says which node, which rule and
+which source paragraph.
 """
 
 from __future__ import annotations
@@ -20,89 +21,30 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
 import rdflib
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SKOS
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError, ValidationFailure
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from ksgraph.core.settings import DEFAULT_MAX_FILE_BYTES, Settings
-from ksgraph.core.vocab import DCTERMS, SH
 from ksgraph.rdfio.load import ParsedFile, parse_files, rdf_files
 from ksgraph.store.dataset import data_graph_names
 from ksgraph.validation import workers as shacl_workers
-from ksgraph.validation.sparql import Queryable, bulk_constraints, evaluate, to_store
+from ksgraph.validation.results import KSH as KSH
+from ksgraph.validation.results import SHACL as SHACL
+from ksgraph.validation.results import Report as Report
+from ksgraph.validation.results import Result as Result
+from ksgraph.validation.results import Severity as Severity
+from ksgraph.validation.results import read_results, rules
+from ksgraph.validation.sparql import Queryable, ShapesError, bulk_constraints, evaluate, to_store
 from ksgraph.validation.view import StoreView, rdflib_term
 
 INFERENCE_MODE = "none"
-KSH = rdflib.Namespace("https://w3id.org/ksgraph/shapes#")
-SHACL = rdflib.Namespace(SH)
-DCT = rdflib.Namespace(DCTERMS)
-
-
-class Severity(StrEnum):
-    VIOLATION = "Violation"
-    WARNING = "Warning"
-    INFO = "Info"
-
-
-@dataclass(frozen=True)
-class Result:
-    """One validation result, with everything a person needs to act on it."""
-
-    rule: str
-    severity: Severity
-    focus: str
-    focus_label: str | None
-    path: str | None
-    value: str | None
-    message_sv: str
-    message_en: str
-    sources: tuple[str, ...]
-    shape: str
-    rule_label: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "ruleLabel": self.rule_label,
-            "severity": self.severity.value,
-            "focusNode": self.focus,
-            "focusLabel": self.focus_label,
-            "path": self.path,
-            "value": self.value,
-            "message": {"sv": self.message_sv, "en": self.message_en},
-            "sources": list(self.sources),
-            "shape": self.shape,
-        }
-
-
-@dataclass
-class Report:
-    results: list[Result]
-    graph: rdflib.Graph
-    triples: int
-    seconds: float
-    focus_nodes: int | None = None
-    rules: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def conforms(self) -> bool:
-        """Conforms unless there is a violation; warnings and infos are allowed."""
-        return not self.violations
-
-    @property
-    def violations(self) -> list[Result]:
-        return [r for r in self.results if r.severity is Severity.VIOLATION]
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for r in self.results if r.severity is severity)
 
 
 @functools.lru_cache(maxsize=256)
@@ -157,6 +99,17 @@ def data_from_store(store: ox.Store) -> rdflib.Graph:
     return _graph_from_triples(triples)
 
 
+def shapes_from_files(paths: Sequence[Path]) -> rdflib.Graph:
+    """Shapes from the given files (directories expanded). Raises LoadError, or ShapesError if they hold no shape."""
+    shapes = _graph_from(parse_files(rdf_files(paths)))
+    if not any(True for prop in (*TARGETS, SHACL.sparql) for _ in shapes.triples((None, prop, None))) and not any(
+        True for kind in (SHACL.NodeShape, SHACL.PropertyShape) for _ in shapes.subjects(RDF.type, kind)
+    ):
+        shown = ", ".join(str(p) for p in paths)
+        raise ShapesError(None, f"{shown}: no SHACL shapes (no sh:NodeShape, sh:PropertyShape or target)")
+    return shapes
+
+
 def data_view(store: ox.Store) -> rdflib.Graph:
     """The same data as :func:`data_from_store`, read from the store as it is asked for, not copied.
 
@@ -189,6 +142,39 @@ def _graph_from_triples(triples: Iterable[ox.Triple]) -> rdflib.Graph:
 # -- validating ------------------------------------------------------------------
 
 
+def validate_files(data: Sequence[Path], shapes: Sequence[Path], settings: Settings) -> Report:
+    """``ksgraph validate DATA... --shapes PATH...``: the data files against these shapes only.
+
+    No ontology is added and no store is read, so a steward can try a new rule, or another
+    authority's shapes, on their own. Raises LoadError (file, line, column) for a file that does
+    not parse and ShapesError for shapes that cannot be used (with the file and line, if known).
+    """
+    shapes_graph = shapes_from_files(shapes)
+    graph = data_from_files(data)
+    try:
+        return validate(graph, settings, shapes=shapes_graph, ontology=rdflib.Graph())
+    except ShapesError as exc:
+        raise located(exc, rdf_files(shapes)) from None
+
+
+def located(error: ShapesError, files: Sequence[Path]) -> ShapesError:
+    """``error`` with the file and line where the query it is about starts, if one of ``files`` holds it."""
+    wanted = [line.strip() for line in (error.select or "").splitlines() if line.strip()]
+    if not wanted or error.where:
+        return error
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        for i in range(len(lines) - len(wanted) + 1):
+            if all(w in lines[i + k][1] for k, w in enumerate(wanted)):
+                error.where = f"{path}:{lines[i][0]}"
+                return error
+    return error
+
+
 def validate(
     data: rdflib.Graph,
     settings: Settings,
@@ -209,6 +195,9 @@ def validate(
     their neighbourhood, see :mod:`ksgraph.changes.imports`); the data graph stays whole,
     so constraints still see every neighbour. ``data`` is extended in place with
     the ontology: pass a graph you own.
+
+    Raises :class:`ShapesError` for shapes that cannot be used (a SPARQL query SHACL forbids or
+    that does not parse, or shapes pySHACL refuses).
     """
     shapes = shapes if shapes is not None else load_shapes(settings)
     ontology = ontology if ontology is not None else load_ontology(settings)
@@ -233,22 +222,28 @@ def validate(
         extra = rdflib.Graph()
         core_shapes = rdflib.Graph()
         core_shapes += shapes
-        bulk = bulk_constraints(shapes)
+        bulk = bulk_constraints(shapes, settings.cache_dir)
         if bulk:
-            store = _queryable(data)
+            store = _queryable(data, shapes if any(c.needs_shapes_graph for c in bulk) else None)
             for constraint in bulk:
                 if evaluate(constraint, targets(shapes, constraint.shape, data), store, extra) is not None:
                     core_shapes.remove((constraint.shape, SHACL.sparql, constraint.node))
 
         def run_pyshacl(share: rdflib.Graph) -> rdflib.Graph:
-            _, report, _ = pyshacl.validate(
-                data,
-                shacl_graph=share,
-                inference=INFERENCE_MODE,
-                inplace=True,
-                allow_warnings=True,
-                allow_infos=True,
-            )
+            try:
+                _, report, _ = pyshacl.validate(
+                    data,
+                    shacl_graph=share,
+                    inference=INFERENCE_MODE,
+                    inplace=True,
+                    allow_warnings=True,
+                    allow_infos=True,
+                )
+            except (ReportableRuntimeError, ConstraintLoadError, ShapeLoadError) as exc:
+                raise ShapesError(None, f"pySHACL cannot use the shapes: {exc.message}") from None
+            if isinstance(report, ValidationFailure):
+                # pySHACL returns, rather than raises, the failures SHACL requires (e.g. a forbidden query form).
+                raise ShapesError(None, f"pySHACL refuses the shapes: {report.message}")
             return report
 
         def weight(shape: Node) -> int:
@@ -258,37 +253,52 @@ def validate(
         share_among = 1 if focus is not None else (processes or settings.validate_workers)
         report_graph = shacl_workers.run(run_pyshacl, data, core_shapes, weight, share_among, parallel_from)
         _merge(report_graph, extra)
+    _set_conforms(report_graph)
     seconds = time.perf_counter() - started
-    results = _results(report_graph, shapes, data)
+    results = read_results(report_graph, shapes, data)
     return Report(results, report_graph, triples, seconds, None if focus is None else focus_count, rules(shapes))
 
 
-def _queryable(data: rdflib.Graph) -> Queryable:
-    """The data for SPARQL constraints evaluated in pyoxigraph: a view's own store, else a copy."""
-    if isinstance(data.store, StoreView):
+def _queryable(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> Queryable:
+    """The data for SPARQL constraints evaluated in pyoxigraph: a view's own store, else a copy.
+
+    ``shapes``: a constraint reads $shapesGraph, so the copy holds the shapes as a named graph too.
+    """
+    if isinstance(data.store, StoreView) and shapes is None:
         return data.store.sparql()
-    return to_store(data)
+    return to_store(data, shapes)  # type: ignore[return-value]  # a SELECT on a Store gives solutions
 
 
 def _merge(report: rdflib.Graph, extra: rdflib.Graph) -> None:
-    """Add results evaluated outside pySHACL to its report, keeping sh:conforms and sh:result right."""
+    """Add results evaluated outside pySHACL to its report's sh:result."""
     report += extra
     node = report.value(None, RDF.type, SHACL.ValidationReport, any=False)
     if node is None:
         return
     for result in extra.subjects(RDF.type, SHACL.ValidationResult):
         report.add((node, SHACL.result, result))
-    if any(True for _ in extra.subjects(SHACL.resultSeverity, SHACL.Violation)):
-        report.set((node, SHACL.conforms, Literal(False)))
+
+
+def _set_conforms(report: rdflib.Graph) -> None:
+    """sh:conforms as SHACL defines it (3.6.1): false if there is any result, of any severity.
+
+    pySHACL says true when there are only warnings and infos (``allow_warnings``); ksgraph's exit
+    code and text report still treat those as conforming (:attr:`Report.conforms`).
+    """
+    node = report.value(None, RDF.type, SHACL.ValidationReport, any=False)
+    if node is None:
+        node = BNode()
+        report.add((node, RDF.type, SHACL.ValidationReport))
+    report.set((node, SHACL.conforms, Literal((node, SHACL.result, None) not in report)))
 
 
 TARGETS = shacl_workers.TARGETS
 
 
 def targets(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph) -> set[Node]:
-    """The nodes ``shape`` targets in ``data`` (SHACL 2.1.3; implicit class targets are not used here)."""
+    """The nodes ``shape`` targets in ``data`` (SHACL 2.1.3, with implicit class targets)."""
     found: set[Node] = set()
-    for cls in shapes.objects(shape, SHACL.targetClass):
+    for cls in [*shapes.objects(shape, SHACL.targetClass), *_implicit_class(shapes, shape)]:
         for sub in data.transitive_subjects(RDFS.subClassOf, cls):
             found.update(data.subjects(RDF.type, sub))
     for prop in shapes.objects(shape, SHACL.targetSubjectsOf):
@@ -297,6 +307,11 @@ def targets(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph) -> set[Node]:
         found.update(data.objects(None, prop))
     found.update(shapes.objects(shape, SHACL.targetNode))
     return found
+
+
+def _implicit_class(shapes: rdflib.Graph, shape: Node) -> list[Node]:
+    """The shape itself if it is also a class (SHACL 2.1.3.3)."""
+    return [shape] if any((shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class)) else []
 
 
 def _focused(shapes: rdflib.Graph, data: rdflib.Graph, focus: set[URIRef]) -> tuple[rdflib.Graph, int]:
@@ -329,139 +344,3 @@ def _targets_among(shapes: rdflib.Graph, shape: Node, data: rdflib.Graph, types:
     for prop in shapes.objects(shape, SHACL.targetObjectsOf):
         found.update(n for n in types if (None, prop, n) in data)
     return found
-
-
-def rules(shapes: rdflib.Graph) -> dict[str, str]:
-    """Rule id → its name: from the rule catalogue (shapes/00-rules.ttl), else its first shape's label."""
-    found: dict[str, str] = {}
-    for shape, rule in sorted(shapes.subject_objects(KSH.rule), key=lambda t: str(t[0]), reverse=True):
-        found[str(rule)] = _text(shapes, shape, RDFS.label, "en").removeprefix(str(rule)).strip()
-    for entry, rule in shapes.subject_objects(KSH.ruleId):
-        found[str(rule)] = _text(shapes, entry, RDFS.label, "en")
-    return dict(sorted(found.items(), key=lambda kv: _rule_order(kv[0])))
-
-
-def _rule_order(rule: str) -> tuple[str, int, str]:
-    """R2 before R10: the family letters, then the number."""
-    letters = "".join(ch for ch in rule if not ch.isdigit())
-    digits = "".join(ch for ch in rule if ch.isdigit())
-    return (letters, int(digits) if digits else 0, rule)
-
-
-def _results(report: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph) -> list[Result]:
-    out = []
-    for node in report.subjects(RDF.type, SHACL.ValidationResult):
-        shape = report.value(node, SHACL.sourceShape)
-        owner = _rule_shape(shapes, shape)
-        severity = Severity(str(report.value(node, SHACL.resultSeverity)).rsplit("#", 1)[-1])
-        focus = report.value(node, SHACL.focusNode)
-        messages = list(report.objects(node, SHACL.resultMessage))
-        sv = _pick(messages, "sv") or _text(shapes, owner, SHACL.message, "sv")
-        en = _pick(messages, "en") or _text(shapes, owner, SHACL.message, "en")
-        path = report.value(node, SHACL.resultPath)
-        value = report.value(node, SHACL.value)
-        out.append(
-            Result(
-                rule=str(shapes.value(owner, KSH.rule) or "?"),
-                severity=severity,
-                focus=_show(focus),
-                focus_label=_label(data, focus),
-                path=_show_path(report, path) if path is not None else None,
-                value=_show(value) if value is not None else None,
-                message_sv=sv,
-                message_en=en,
-                sources=tuple(sorted(str(s) for s in shapes.objects(owner, DCT.source))),
-                shape=_show(owner),
-                rule_label=_text(shapes, owner, RDFS.label, "en"),
-            )
-        )
-    out.sort(key=lambda r: (_rule_order(r.rule), list(Severity).index(r.severity), r.focus, r.shape, r.value or ""))
-    return out
-
-
-def _rule_shape(shapes: rdflib.Graph, shape: Node | None) -> Node | None:
-    """The shape that carries the rule metadata: the source shape or the shape that contains it."""
-    seen = set()
-    while shape is not None and shape not in seen:
-        seen.add(shape)
-        if (shape, KSH.rule, None) in shapes:
-            return shape
-        shape = next(
-            (
-                parent
-                for prop in (SHACL.property, SHACL.node, SHACL["not"], SHACL.qualifiedValueShape)
-                for parent in shapes.subjects(prop, shape)
-            ),
-            None,
-        ) or _list_owner(shapes, shape)
-    return shape
-
-
-def _list_owner(shapes: rdflib.Graph, member: Node) -> Node | None:
-    """The shape whose sh:or/sh:and/sh:xone list holds ``member``."""
-    for cell in shapes.subjects(RDF.first, member):
-        head = cell
-        while True:
-            prev = shapes.value(predicate=RDF.rest, object=head)
-            if prev is None:
-                break
-            head = prev
-        for prop in (SHACL["or"], SHACL["and"], SHACL.xone):
-            owner = shapes.value(predicate=prop, object=head)
-            if owner is not None:
-                return owner
-    return None
-
-
-def _pick(literals: Iterable[Node], lang: str) -> str:
-    return next((str(x) for x in literals if isinstance(x, Literal) and x.language == lang), "")
-
-
-def _text(graph: rdflib.Graph, node: Node | None, prop: URIRef, lang: str) -> str:
-    if node is None:
-        return ""
-    return _pick(graph.objects(node, prop), lang) or next((str(x) for x in graph.objects(node, prop)), "")
-
-
-def _label(data: rdflib.Graph, node: Node | None) -> str | None:
-    if node is None:
-        return None
-    return _pick(data.objects(node, SKOS.prefLabel), "sv") or _pick(data.objects(node, RDFS.label), "sv") or None
-
-
-def _show(term: Node | None) -> str:
-    if isinstance(term, URIRef):
-        return str(term)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        return term.n3()
-    return str(term)
-
-
-def _show_path(graph: rdflib.Graph, path: Node) -> str:
-    """A SHACL property path as SPARQL-like text (``^org:postIn``, ``ks:a/ks:b``)."""
-    if isinstance(path, URIRef):
-        return _short(path)
-    inverse = graph.value(path, SHACL.inversePath)
-    if inverse is not None:
-        return "^" + _show_path(graph, inverse)
-    if (path, RDF.first, None) in graph:
-        return "/".join(_show_path(graph, p) for p in Collection(graph, path))
-    return _show(path)
-
-
-_PREFIXES = {
-    "https://w3id.org/ksgraph/ontology#": "ks:",
-    "http://www.w3.org/ns/org#": "org:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://purl.org/dc/terms/": "dcterms:",
-    "http://www.w3.org/2006/time#": "time:",
-}
-
-
-def _short(iri: URIRef) -> str:
-    for ns, prefix in _PREFIXES.items():
-        if str(iri).startswith(ns):
-            return prefix + str(iri)[len(ns) :]
-    return f"<{iri}>"

@@ -29,30 +29,55 @@ def validate_command(
         list[Path] | None,
         typer.Argument(help="Data files or directories to validate (default: the store's asserted data graphs)."),
     ] = None,
+    shapes: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--shapes",
+            help="Validate against these shapes files or directories only (repeatable): no ontology, no store.",
+        ),
+    ] = None,
     fmt: FormatOption = ReportFormat.text,
     store: StoreOption = None,
 ) -> None:
-    """Check data against the shapes of the founding decision's rules (shapes/).
+    """Check data against the shapes of the founding decision's rules (shapes/), or against other shapes.
 
     Validates exactly the given files (with the ontology, without inference), or the
-    store's asserted graphs. Exit 0: conforms (warnings allowed); 1: violations;
-    2: unusable input.
+    store's asserted graphs. With --shapes, the given files against those shapes alone.
+    Exit 0: no violations (warnings and infos allowed); 1: violations; 2: unusable input.
     """
     from ksgraph.validation.output import render, source_titles
-    from ksgraph.validation.validate import data_from_files, data_from_store, validate
+    from ksgraph.validation.sparql import ShapesError
+    from ksgraph.validation.validate import (
+        data_from_files,
+        data_from_store,
+        located,
+        rdf_files,
+        validate,
+        validate_files,
+    )
 
     settings = settings_for(store)
     try:
-        data = (
-            data_from_files(paths, max_bytes=settings.max_file_bytes)
-            if paths
-            else data_from_store(GraphStore(settings.store_dir).open_read())
-        )
-        report = validate(data, settings)
+        if shapes:
+            if not paths:
+                raise fail("--shapes checks files: give the data files or directories to validate")
+            report = validate_files(paths, shapes, settings)
+        else:
+            data = (
+                data_from_files(paths, max_bytes=settings.max_file_bytes)
+                if paths
+                else data_from_store(GraphStore(settings.store_dir).open_read())
+            )
+            try:
+                report = validate(data, settings)
+            except ShapesError as exc:
+                raise located(exc, rdf_files([settings.shapes_dir])) from None
     except LoadError as exc:
         raise fail(str(exc)) from None
     except StoreError as exc:
         raise fail(str(exc)) from None
+    except ShapesError as exc:
+        raise fail(f"{exc}\nnothing was validated") from None
     sys.stdout.write(render(report, fmt.value, source_titles(settings.data_dir / "sources.ttl")))
     raise typer.Exit(ExitCode.OK if report.conforms else ExitCode.VIOLATIONS)
 
@@ -96,6 +121,8 @@ def import_command(
     from ksgraph.changes.imports import ImportRejected, import_files
     from ksgraph.cli.commands.tabular import import_tables, is_table
     from ksgraph.validation.output import render, source_titles
+    from ksgraph.validation.sparql import ShapesError
+    from ksgraph.validation.validate import located, rdf_files
 
     if any(map(is_table, paths)):
         # Spreadsheets map to RDF first and report against their cells (issue 10).
@@ -116,6 +143,8 @@ def import_command(
         raise fail(f"{exc}\nnothing was imported") from None
     except StoreError as exc:
         raise fail(f"{exc}\nnothing was imported") from None
+    except ShapesError as exc:
+        raise fail(f"{located(exc, rdf_files([settings.shapes_dir]))}\nnothing was imported") from None
     except ImportRejected as rejected:
         sys.stdout.write(render(rejected.report, fmt.value, source_titles(settings.data_dir / "sources.ttl")))
         raise fail("the import breaks the rules above; nothing was imported", ExitCode.VIOLATIONS) from None
