@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .namespaces import GRAPH_BASE, INFERRED_GRAPH, OWL, PREFIXES, RDF, RDFS, is_asserted_graph
+from .printable import printable
 from .query import expand_iri
 from .reason import Triple, rdf_list, subject_index, to_ox, to_rdflib
 
@@ -441,7 +442,8 @@ def render_text(explanation: Explanation) -> str:
         lines.append(f"INFERRED ({len(d.leaves())} asserted triples, rules {', '.join(sorted(d.rules_used()))})")
         lines += _tree(d, show, "")
     lines += [f"note: {n}" for n in explanation.notes]
-    return "\n".join(lines)
+    # Literals and IRIs come from the data: no control or bidi character of theirs reaches the terminal.
+    return "\n".join(printable(line) for line in lines)
 
 
 def _tree(d: Derivation, show: Callable[[tuple[Node, ...]], str], indent: str) -> list[str]:

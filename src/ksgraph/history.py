@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 import pyoxigraph as ox
 
 from .asof import Bounds, literal_bounds
+from .printable import printable
 from .query import run
 
 # One row per (item, kind) the resource takes part in. ?x is the resource (bound by
@@ -124,7 +125,8 @@ class Timeline:
             lines.append(f"  {e.when:<{width}}  {e.kind}{role}: {e.label or e.item}")
             if e.sources:
                 lines.append(f"  {'':<{width}}    sources: {', '.join(e.sources)}")
-        return "\n".join(lines)
+        # Labels come from the data: no control or bidi character of theirs reaches the terminal.
+        return "\n".join(printable(line) for line in lines)
 
 
 def _when(pos: ox.Literal | None, earliest: ox.Literal | None, latest: ox.Literal | None, unknown: bool) -> Bounds:
