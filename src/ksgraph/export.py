@@ -7,6 +7,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from . import rdfxml
 from .query import dataset
 from .store import named_quads
 
@@ -55,5 +56,12 @@ def export(
     graphs = [ox.NamedNode(graph)] if graph is not None else dataset(store, inferred=inferred)
     triples = {q.triple for g in graphs for q in store.quads_for_pattern(None, None, None, g)}
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if fmt == "rdfxml":  # with its carriage returns kept (rdfxml.py)
+        data = rdfxml.serialize(ordered, PREFIXES_FOR_OUTPUT)
+        if isinstance(output, Path):
+            output.write_bytes(data)
+        else:
+            output.write(data)
+        return len(ordered)
     ox.serialize(ordered, output, TRIPLE_FORMATS[fmt], prefixes=PREFIXES_FOR_OUTPUT if fmt != "ntriples" else None)
     return len(ordered)

@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
+from .. import rdfxml
 from ..export import PREFIXES_FOR_OUTPUT
 from ..namespaces import DCAT, ID, VOID
 
@@ -128,6 +129,8 @@ def serialize(triples: Iterable[ox.Triple], rep: Representation) -> bytes:
         return compact_json_ld(ordered)
     if rep.rdf_format is None:
         raise ValueError(f"{rep.name} is not an RDF representation")
+    if rep is RDFXML:  # with its carriage returns kept (rdfxml.py)
+        return rdfxml.serialize(ordered, OUTPUT_PREFIXES)
     prefixes = None if rep is NTRIPLES else OUTPUT_PREFIXES
     return ox.serialize(ordered, format=rep.rdf_format, prefixes=prefixes)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cells import csv_field, csv_value, write_cell
+from .cells import csv_field, csv_value, write_cell, xlsx_value
 
 SUFFIXES = {".csv", ".xlsx"}
 
@@ -86,7 +86,10 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     try:
         sheets = []
         for ws in workbook.worksheets:
-            rows = [(n, [cell_text(v) for v in row]) for n, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+            rows = [
+                (n, [cell_text(xlsx_value(v) if isinstance(v, str) else v) for v in row])
+                for n, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
             sheets.append(Sheet(ws.title, rows))
         return sheets
     finally:
