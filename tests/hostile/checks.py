@@ -94,9 +94,13 @@ def html_problems(document: str) -> Problems:
     return _element_problems(html_tree(document), HTML_ELEMENTS, HTML_ATTRIBUTES)
 
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ufffd]")
+
+
 def shown(text: str) -> str:
-    """``text`` as an HTML or XML parser hands it on: line ends normalised, NUL dropped or replaced."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\ufffd", "")
+    """``text`` as a page or picture shows it: line ends normalised (HTML and XML parsers do), and without
+    the characters XML cannot carry (the HTML parser drops a NUL, the SVG writer shows them as U+FFFD)."""
+    return NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def texts_of(root: ET.Element, tag: str) -> list[str]:
@@ -133,7 +137,9 @@ def csv_fields(text: str) -> list[list[str]]:
 
 def csv_problems(text: str) -> Problems:
     """No field that a spreadsheet program would start to evaluate."""
-    return [f"field {f!r} begins like a formula" for row in csv_fields(text) for f in row if f.startswith(FORMULA_START)]
+    return [
+        f"field {f!r} begins like a formula" for row in csv_fields(text) for f in row if f.startswith(FORMULA_START)
+    ]
 
 
 def text_problems(text: str, forged: Iterable[str] = ()) -> Problems:
@@ -149,7 +155,9 @@ def junit_problems(document: str) -> Problems:
         root = ET.fromstring(document)
     except ET.ParseError as exc:
         return [f"not well-formed XML: {exc}"]
-    problems = [f"element <{e.tag}>" for e in root.iter() if e.tag not in {"testsuite", "testcase", "failure", "system-out"}]
+    problems = [
+        f"element <{e.tag}>" for e in root.iter() if e.tag not in {"testsuite", "testcase", "failure", "system-out"}
+    ]
     for element in root.iter():
         for text in (element.text or "", *element.attrib.values()):
             problems += text_problems(text)
@@ -234,7 +242,9 @@ def isomorphic_problems(data: bytes, fmt: ox.RdfFormat, expected: rdflib.Graph) 
         found = _canonical(graph)
         if found != want:
             differ = sorted(set(found) ^ set(want))[:3]
-            problems.append(f"{parser} reads a graph that is not the report ({len(graph)} vs {len(expected)}): {differ}")
+            problems.append(
+                f"{parser} reads a graph that is not the report ({len(graph)} vs {len(expected)}): {differ}"
+            )
     return problems
 
 

@@ -33,7 +33,7 @@ from ksgraph.publish.app import create_publish_app
 from ksgraph.publish.config import PublishSettings
 from ksgraph.serve.results import write_solutions
 from ksgraph.store import GraphStore
-from ksgraph.tabular import read
+from ksgraph.tabular import TabularError, read
 from ksgraph.tabular.export import export_template
 from ksgraph.validate import Report, data_from_store, validate
 from ksgraph.validation_output import render
@@ -156,8 +156,15 @@ def _template(suffix: str) -> Callable[[Corpus, bool], list[Output]]:
             problems = checks.csv_problems(path.read_text(encoding="utf-8-sig"))
         else:
             problems = checks.xlsx_problems(path)
-        parsed = read(path, store=store)
-        names = {(q.subject.value, q.object.language): q.object.value for q in parsed.quads if q.predicate.value == SKOS + "prefLabel"}
+        try:
+            parsed = read(path, store=store)
+        except TabularError as exc:
+            return [Output(path.name, [*problems, f"does not import back: {exc}"[:500]])]
+        names = {
+            (q.subject.value, q.object.language): q.object.value
+            for q in parsed.quads
+            if q.predicate.value == SKOS + "prefLabel"
+        }
         for key, text in _texts(controls).items():
             for language in ("sv", "en"):
                 # The import trims a cell's surrounding whitespace (data/templates/README.md).
@@ -183,7 +190,11 @@ def _export(fmt: str) -> Callable[[Corpus, bool], list[Output]]:
             quads = {q for q in _graph_quads(controls) if q.graph_name.value == graph}
             if fmt not in QUAD_FORMATS:
                 quads = {ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads}
-            outputs.append(Output(f"export --format {fmt} --graph {graph}", checks.rdf_problems(buffer.getvalue(), rdf_format, quads)))
+            outputs.append(
+                Output(
+                    f"export --format {fmt} --graph {graph}", checks.rdf_problems(buffer.getvalue(), rdf_format, quads)
+                )
+            )
         return outputs
 
     return write
@@ -241,7 +252,9 @@ def _validation(fmt: str) -> Callable[[Corpus, bool], list[Output]]:
         if fmt == "text":
             problems = checks.text_problems(shown, FORGED)
             labels = {r.focus_label for r in report.results}
-            problems += [f"{k} is not shown" for k, t in _texts(controls).items() if t in labels and printable(t) not in shown]
+            problems += [
+                f"{k} is not shown" for k, t in _texts(controls).items() if t in labels and printable(t) not in shown
+            ]
         elif fmt == "json":
             problems = checks.json_problems(shown)
             if not problems:
@@ -264,7 +277,10 @@ def _explain(fmt: str) -> Callable[[Corpus, bool], list[Output]]:
             (rdflib.URIRef(corpus.npo(k)), rdflib.URIRef(SKOS + "prefLabel"), rdflib.Literal(t, lang="sv"))
             for k, t in _texts(controls).items()
         ]
-        goals += [(rdflib.URIRef(s), rdflib.URIRef(KS + "ultimatelyReportsTo"), rdflib.URIRef(corpus.SKS)) for s in corpus.SUBJECTS]
+        goals += [
+            (rdflib.URIRef(s), rdflib.URIRef(KS + "ultimatelyReportsTo"), rdflib.URIRef(corpus.SKS))
+            for s in corpus.SUBJECTS
+        ]
         # One prover for all goals: building it reads the whole store (≈1 s), which explain does per call.
         prover = Prover.from_store(store)
         for goal in goals:
@@ -291,7 +307,7 @@ def _explain(fmt: str) -> Callable[[Corpus, bool], list[Output]]:
 
 WRITERS: list[Writer] = [
     Writer("HTML resource pages", _pages),
-    Writer("SVG timeline (history --format svg)", _timeline_svgs, controls=False),
+    Writer("SVG timeline (history --format svg)", _timeline_svgs),
     Writer("history text and JSON", _history_text),
     Writer("XLSX template", _template(".xlsx")),
     Writer("CSV template", _template(".csv")),
