@@ -77,8 +77,13 @@ def test_the_real_server_answers_with_the_corpus_whole(hostile: Corpus, tmp_path
     assert not problems, "\n".join(problems[:40])
 
 
+LABELS = f"""SELECT ?label WHERE {{
+  VALUES ?group {{ <{corpus.npo("rich")}> <{corpus.npo("ansi")}> }} GRAPH ?g {{ ?group skos:prefLabel ?label }}
+}}"""
+
+
 def test_the_text_commands_send_no_control_character_to_the_terminal(hostile: Corpus) -> None:  # noqa: F811
-    """``ksgraph explain``, ``history`` and ``validate`` as a user runs them, on the corpus with terminal sequences."""
+    """``ksgraph explain``, ``history``, ``validate`` and ``query`` as a user runs them, on terminal sequences."""
     ansi = corpus.CONTROL_TEXTS["ansi"]
     runs = {
         "explain": run_cli(
@@ -86,6 +91,7 @@ def test_the_text_commands_send_no_control_character_to_the_terminal(hostile: Co
         ),
         "history": run_cli("history", corpus.npo("osc8"), store=hostile.store_dir),
         "validate": run_cli("validate", store=hostile.store_dir),
+        "query": run_cli("query", "-", "--as-of", "all", input=LABELS, store=hostile.store_dir),
     }
     for command, done in runs.items():
         assert "Traceback" not in done.stderr, done.stderr
@@ -94,3 +100,5 @@ def test_the_text_commands_send_no_control_character_to_the_terminal(hostile: Co
     assert printable(ansi) in runs["explain"].stdout
     assert printable(corpus.CONTROL_TEXTS["osc8"]) in runs["history"].stdout
     assert runs["validate"].returncode == 1 and "S1: " in runs["validate"].stdout  # the hostile groups break R rules
+    # Rich's table shows text, not markup: no terminal link, no colour made of a label.
+    assert corpus.TEXTS["rich"] in runs["query"].stdout and printable(ansi) in runs["query"].stdout

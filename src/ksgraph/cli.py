@@ -162,8 +162,10 @@ def query(
 ) -> None:
     """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only), as of a date (default today)."""
     import pyoxigraph as ox
+    from rich.text import Text
 
     from .asof import default_as_of, parse_as_of, query_as_of, summary
+    from .printable import printable
     from .query import NamedQuery, bind_params, parse_named_query, rows, run, term_text, to_csv, to_json
 
     settings = settings_for(store)
@@ -232,7 +234,8 @@ def query(
     else:
         table = Table(*variables, title=named.question or None, title_justify="left")
         for row in table_rows:
-            table.add_row(*(term_text(t) for t in row))
+            # Text, not markup: a label "[link=http://…]" from the data must not become a terminal link.
+            table.add_row(*(Text(printable(term_text(t))) for t in row))
         out.print(table)
         err.print(f"{len(table_rows)} rows", markup=False)
 
