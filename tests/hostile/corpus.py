@@ -99,6 +99,12 @@ SUBJECTS = [
 ]
 
 
+# IRIs that a template writes as a cell beginning like a formula: an id path, a source's tail.
+DECISION = ID + "decision/hostile-iris"
+FORMULA_ACTORS = [ID + "=SUM(1+1)*cmd", ID + "@SUM(1)", ID + "+1+1", ID + "-1+1"]
+FORMULA_SOURCE = ID + "source/=HYPERLINK(1)/x"
+
+
 def npo(key: str) -> str:
     return ID + f"npo/hostile-{key}"
 
@@ -159,6 +165,16 @@ def quads() -> list[ox.Quad]:
             ox.Quad(node, _n(RDFS + "seeAlso"), _n(SCRIPT_LINKS[n % len(SCRIPT_LINKS)]), graph),
             ox.Quad(node, _n(DCTERMS + "source"), _n(SOURCE), graph),
         ]
+    decision = _n(DECISION)
+    out += [
+        ox.Quad(decision, _n(RDF + "type"), _n(KS + "Decision"), graph),
+        ox.Quad(decision, _n(SKOS + "prefLabel"), ox.Literal("hostile IRIs", language="sv"), graph),
+        ox.Quad(decision, _n(DCTERMS + "source"), _n(FORMULA_SOURCE), graph),
+        ox.Quad(_n(FORMULA_SOURCE), _n(RDF + "type"), _n(KS + "SourceSection"), graph),
+    ]
+    for actor in FORMULA_ACTORS:
+        out.append(ox.Quad(decision, _n(KS + "decidedBy"), _n(actor), graph))
+        out.append(ox.Quad(_n(actor), _n(RDF + "type"), _n(ORG + "Organization"), graph))
     # A link in a diagram's row above, with no page of its own.
     out.append(ox.Quad(_n(SUBJECTS[0]), _n(ORG + "reportsTo"), _n(SCRIPT_LINKS[0]), graph))
     return out

@@ -34,7 +34,10 @@ from ksgraph.publish.config import PublishSettings
 from ksgraph.serve.results import write_solutions
 from ksgraph.store import GraphStore
 from ksgraph.tabular import TabularError, read
-from ksgraph.tabular.export import export_template
+from ksgraph.tabular.export import ExportReport, export_template, headings, template_rows
+from ksgraph.tabular.names import NameIndex
+from ksgraph.tabular.sheets import read_sheets
+from ksgraph.tabular.spec import templates
 from ksgraph.validate import Report, data_from_store, validate
 from ksgraph.validation_output import render
 
@@ -170,9 +173,34 @@ def _template(suffix: str) -> Callable[[Corpus, bool], list[Output]]:
                 # The import trims a cell's surrounding whitespace (data/templates/README.md).
                 if names.get((corpus.npo(key), language)) != text.strip():
                     problems.append(f"{key}@{language} reads back as {names.get((corpus.npo(key), language))!r:.100}")
-        return [Output(path.name, problems)]
+        return [Output(path.name, problems), _decisions(c, controls, suffix)]
 
     return write
+
+
+def _decisions(c: Corpus, controls: bool, suffix: str) -> Output:
+    """IRIs written as cells that begin like formulas: no formula, and every cell reads back as written.
+
+    Cell by cell (ksgraph's sheet reader), not through the mapping: such ids are no template's ids."""
+    store = c.store(controls)
+    path = c.tmp / f"decisions-{controls}{suffix}"
+    export_template(store, "decisions", path)
+    text = path.read_text(encoding="utf-8-sig") if suffix == ".csv" else ""
+    problems = checks.csv_problems(text) if suffix == ".csv" else checks.xlsx_problems(path)
+    template = templates()["decisions"]
+    written = [*headings(template), *template_rows(store, template, NameIndex.from_store(store), ExportReport())]
+    read_back = [cells for _, cells in read_sheets(path)[0].rows]
+    hostile = [row for row in written if row[0] == corpus.DECISION.removeprefix(ID)]
+    cells = " ".join(hostile[0]) if hostile else ""
+    if not all(
+        x.removeprefix(ID) in cells
+        for x in [*corpus.FORMULA_ACTORS, corpus.FORMULA_SOURCE.removeprefix(ID + "source/")]
+    ):
+        problems.append(f"the hostile decision's row does not name its IRIs: {hostile!r:.300}")
+    for n, (want, got) in enumerate(zip(written, read_back, strict=False), start=1):
+        if [w.strip() for w in want] != got[: len(want)]:
+            problems.append(f"row {n} reads back as {got!r:.200}, not {want!r:.200}")
+    return Output(path.name, problems)
 
 
 # -- RDF ------------------------------------------------------------------------------------
