@@ -2,7 +2,8 @@
 # Set everything up on a fresh machine. Idempotent; quick when nothing changed.
 #  - system programs the tests drive (as root, from Debian): chromium for the browser tests,
 #    Virtuoso as a second real triple store for `ksgraph push`, curl, wrk for the load test
-#    (a C load generator: it leaves the 2 cores to the server under test);
+#    (a C load generator: it leaves the 2 cores to the server under test), LibreOffice Calc
+#    without GUI (a real spreadsheet program opens the exported templates, tests/test_hostile_import.py);
 #  - .venv with ksgraph and its test tools (PyPI);
 #  - the query UI (YASGUI from npm), vendored into the package so no page loads a CDN.
 set -euo pipefail
@@ -15,6 +16,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]} from Debian" >&2

@@ -14,6 +14,8 @@ from ksgraph.validation.validate import KSH, SHACL, load_shapes
 
 ROOT = project_root()
 RULES = [f"R{n}" for n in range(1, 24)]
+# The security policy's rules (shapes/security-*.ttl): documented and mutation-tested like the founding decision's.
+SECURITY_RULES = ["S1"]
 KS = rdflib.Namespace("https://w3id.org/ksgraph/ontology#")
 
 
@@ -29,12 +31,13 @@ def test_shapes_are_valid_shacl(shapes: rdflib.Graph) -> None:
 
 
 def _rule_shapes(shapes: rdflib.Graph) -> list[rdflib.term.Node]:
-    """The shapes of the founding decision's rules (R…); other rule families have their own tests."""
-    return sorted((s for s, r in shapes.subject_objects(KSH.rule) if str(r) in RULES), key=str)
+    """The shapes of the founding decision's rules (R…) and the security policy's (S…); the T rules of time
+    have their own tests."""
+    return sorted((s for s, r in shapes.subject_objects(KSH.rule) if str(r) in RULES + SECURITY_RULES), key=str)
 
 
 def test_every_rule_has_a_shape(shapes: rdflib.Graph) -> None:
-    assert set(RULES) <= {str(r) for r in shapes.objects(None, KSH.rule)}
+    assert set(RULES + SECURITY_RULES) <= {str(r) for r in shapes.objects(None, KSH.rule)}
 
 
 def test_every_shape_is_documented(shapes: rdflib.Graph) -> None:
@@ -71,4 +74,4 @@ def test_every_rule_has_a_mutation_test() -> None:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.startswith("# rule:")
     }
-    assert covered == set(RULES)
+    assert covered == set(RULES + SECURITY_RULES)

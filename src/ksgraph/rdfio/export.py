@@ -8,6 +8,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ksgraph.core.vocab import PREFIXES
+from ksgraph.rdfio import rdfxml
 from ksgraph.store.dataset import dataset
 from ksgraph.store.versions import named_quads
 
@@ -44,5 +45,12 @@ def export(
     graphs = [ox.NamedNode(graph)] if graph is not None else dataset(store, inferred=inferred)
     triples = {q.triple for g in graphs for q in store.quads_for_pattern(None, None, None, g)}
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if fmt == "rdfxml":  # with its carriage returns kept (rdfxml.py)
+        data = rdfxml.serialize(ordered, PREFIXES)
+        if isinstance(output, Path):
+            output.write_bytes(data)
+        else:
+            output.write(data)
+        return len(ordered)
     ox.serialize(ordered, output, TRIPLE_FORMATS[fmt], prefixes=PREFIXES if fmt != "ntriples" else None)
     return len(ordered)

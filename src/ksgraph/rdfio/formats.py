@@ -18,6 +18,7 @@ import rdflib
 
 from ksgraph.core.terms import to_rdflib
 from ksgraph.core.vocab import PREFIXES
+from ksgraph.rdfio import rdfxml
 from ksgraph.rdfio.negotiation import negotiate
 
 
@@ -99,6 +100,8 @@ def serialize(triples: Iterable[ox.Triple], rep: Representation) -> bytes:
         return compact_json_ld(ordered)
     if rep.rdf_format is None:
         raise ValueError(f"{rep.name} is not an RDF representation")
+    if rep is RDFXML:  # with its carriage returns kept (rdfxml.py)
+        return rdfxml.serialize(ordered, PREFIXES)
     prefixes = None if rep is NTRIPLES else PREFIXES
     return ox.serialize(ordered, format=rep.rdf_format, prefixes=prefixes) or b""
 

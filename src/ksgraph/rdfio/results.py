@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from ksgraph.core.vocab import PREFIXES, XSD
+from ksgraph.rdfio import rdfxml
 
 # Media types per answer kind, the first one the default. Aliases map to the same writer.
 TABULAR: dict[str, str] = {
@@ -85,17 +86,22 @@ def _json_term(term: object) -> dict[str, object]:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+# A raw carriage return is read as a line feed by every XML parser (XML 1.0 § 2.11): keep it.
+_CR = {"\r": "&#13;"}
+
+
 def _xml_term(term: object) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
+        text = escape(term.value, _CR)
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{text}</literal>"
         if term.datatype.value != XSD + "string":
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{text}</literal>"
+        return f"<literal>{text}</literal>"
     if isinstance(term, ox.Triple):
         return (
             f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
@@ -165,7 +171,9 @@ def write_boolean(value: bool, kind: str) -> bytes:
 
 def write_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """CONSTRUCT or DESCRIBE answers, with the standard prefixes where the format has them."""
-    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+    if fmt == ox.RdfFormat.RDF_XML:  # with its carriage returns kept (rdfxml.py)
+        return rdfxml.serialize(triples, PREFIXES)
+    if fmt == ox.RdfFormat.TURTLE:
         data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
     else:
         data = ox.serialize(triples, format=fmt)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from ksgraph.core.printable import printable
 from ksgraph.core.terms import Triple
 from ksgraph.core.vocab import GRAPH_BASE, PREFIXES
 from ksgraph.reasoning.axioms import rdf_list, subject_index
@@ -93,7 +94,8 @@ def render_text(explanation: Explanation) -> str:
         lines.append(f"INFERRED ({len(d.leaves())} asserted triples, rules {', '.join(sorted(d.rules_used()))})")
         lines += _tree(d, show, "")
     lines += [f"note: {n}" for n in explanation.notes]
-    return "\n".join(lines)
+    # Literals and IRIs come from the data: no control or bidi character of theirs reaches the terminal.
+    return "\n".join(printable(line) for line in lines)
 
 
 def _tree(d: Derivation, show: Callable[[tuple[Node, ...]], str], indent: str) -> list[str]:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ksgraph.tabular.cells import csv_field, csv_value, write_cell, xlsx_value
+
 SUFFIXES = {".csv", ".xlsx"}
 
 
@@ -65,7 +67,8 @@ def _read_csv(path: Path) -> Sheet:
     delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [(n, [c.strip() for c in row]) for n, row in enumerate(reader, start=1)]
+        # csv_value undoes the escape that keeps a spreadsheet program from running a cell (cells.py).
+        rows = [(n, [csv_value(c.strip()) for c in row]) for n, row in enumerate(reader, start=1)]
     except csv.Error as exc:
         raise SheetError(f"not a readable CSV file: {exc}") from exc
     return Sheet(None, rows)
@@ -83,7 +86,10 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     try:
         sheets = []
         for ws in workbook.worksheets:
-            rows = [(n, [cell_text(v) for v in row]) for n, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+            rows = [
+                (n, [cell_text(xlsx_value(v) if isinstance(v, str) else v) for v in row])
+                for n, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
             sheets.append(Sheet(ws.title, rows))
         return sheets
     finally:
@@ -91,12 +97,12 @@ def _read_xlsx(path: Path) -> list[Sheet]:
 
 
 def write_csv(path: Path, header_rows: Sequence[Sequence[str]], rows: Sequence[Sequence[str]]) -> None:
-    """UTF-8 with a byte-order mark, so spreadsheet programs show å, ä and ö."""
+    """UTF-8 with a byte-order mark, so spreadsheet programs show å, ä and ö; no field is a formula."""
     tmp = path.with_name(path.name + ".partial")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerows(header_rows)
-        writer.writerows(rows)
+        for row in (*header_rows, *rows):
+            writer.writerow([csv_field(text) for text in row])
     tmp.replace(path)
 
 
@@ -120,11 +126,12 @@ def write_xlsx(path: Path, sheets: Sequence[SheetContent]) -> None:
     for content in sheets:
         ws = workbook.create_sheet(content.name)
         for i, heading in enumerate(content.header_rows):
-            ws.append(list(heading))
-            for cell in ws[i + 1]:
+            for col, text in enumerate(heading, start=1):
+                cell = write_cell(ws, i + 1, col, text)
                 cell.font = Font(bold=True) if i == 0 else Font(italic=True, color="666666")
-        for row in content.rows:
-            ws.append(list(row))
+        for r, row in enumerate(content.rows, start=len(content.header_rows) + 1):
+            for col, text in enumerate(row, start=1):
+                write_cell(ws, r, col, text)
         ws.freeze_panes = ws.cell(row=len(content.header_rows) + 1, column=1)
         width = len(content.header_rows[0]) if content.header_rows else 0
         first = len(content.header_rows) + 1

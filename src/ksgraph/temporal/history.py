@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
+from ksgraph.core.printable import printable
 from ksgraph.sparql.packaged import select_local
 from ksgraph.temporal.bounds import Bounds, literal_bounds
 
@@ -59,7 +61,8 @@ class Timeline:
             lines.append(f"  {e.when:<{width}}  {e.kind}{role}: {e.label or e.item}")
             if e.sources:
                 lines.append(f"  {'':<{width}}    sources: {', '.join(e.sources)}")
-        return "\n".join(lines)
+        # Labels come from the data: no control or bidi character of theirs reaches the terminal.
+        return "\n".join(printable(line) for line in lines)
 
 
 def _when(pos: ox.Literal | None, earliest: ox.Literal | None, latest: ox.Literal | None, unknown: bool) -> Bounds:
@@ -169,11 +172,11 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" font-family="sans-serif" font-size="11">',
-        f"<title>{html.escape(_label(line, lang))}</title>",
+        f"<title>{_svg_text(_label(line, lang))}</title>",
     ]
     for n, e in enumerate(dated + undated):
         y = top + row * n + row / 2
-        text = html.escape(f"{e.when} {e.kind}: {_entry_label(e, lang)}")
+        text = _svg_text(f"{e.when} {e.kind}: {_entry_label(e, lang)}")
         parts.append(f"<g><title>{text}</title>")
         if e.earliest or e.latest:
             lo = dt.date.fromisoformat(e.earliest) if e.earliest else dt.date(first_year, 1, 1)
@@ -188,7 +191,7 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
                 )
         else:
             parts.append(f'<text x="{right - 6}" y="{y + 4:.1f}" fill="#a33" text-anchor="end">?</text>')
-        label = html.escape(_short(f"{e.when} {_entry_label(e, lang)}"))
+        label = _svg_text(_short(f"{e.when} {_entry_label(e, lang)}"))
         parts.append(f'<text x="{right + 6}" y="{y + 4:.1f}" fill="#222">{label}</text></g>')
     axis = top + row * (len(line.entries) or 1) + 6
     parts.append(f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#555"/>')
@@ -199,6 +202,15 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
         parts.append(f'<text x="{tick:.1f}" y="{axis + 16}" text-anchor="middle" fill="#555">{year}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# Characters XML cannot carry, not even as references: a label holding one would make the SVG ill-formed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _svg_text(text: str) -> str:
+    """Text from the data as SVG character data: markup escaped, what XML cannot carry shown as U+FFFD."""
+    return html.escape(_NOT_XML.sub("\ufffd", text))
 
 
 def _label(line: Timeline, lang: str) -> str:

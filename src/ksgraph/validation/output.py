@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 import rdflib
 from rdflib.namespace import DCTERMS, SKOS
 
+from ksgraph.core.printable import printable
 from ksgraph.validation.validate import Report, Result, Severity
 
 FORMATS = ("text", "json", "turtle", "junit")
@@ -83,7 +84,8 @@ def to_text(report: Report, titles: dict[str, str]) -> str:
         f"{verdict}: {report.count(Severity.VIOLATION)} violations, {report.count(Severity.WARNING)} warnings, "
         f"{report.count(Severity.INFO)} infos; {report.triples} triples{focus}, {report.seconds:.1f} s"
     )
-    return "\n".join(lines) + "\n"
+    # Labels and values come from the data: no line break, control or bidi character of theirs is shown raw.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def to_json(report: Report) -> str:
@@ -127,4 +129,5 @@ def to_junit(report: Report, titles: dict[str, str]) -> str:
 
 def _line(result: Result, titles: dict[str, str]) -> str:
     who = f"{result.focus} ({result.focus_label or '-'})"
-    return f"{result.severity.value}: {who}: {result.message_en} [{_cite(result, titles)}]"
+    # printable: also what XML cannot carry (a NUL in a label would make the report ill-formed).
+    return printable(f"{result.severity.value}: {who}: {result.message_en} [{_cite(result, titles)}]")

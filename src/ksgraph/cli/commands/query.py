@@ -57,7 +57,9 @@ def query(
 ) -> None:
     """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only, --stated-only), as of a date."""
     import pyoxigraph as ox
+    from rich.text import Text
 
+    from ksgraph.core.printable import printable
     from ksgraph.core.terms import term_text
     from ksgraph.rdfio.results import write_solutions
     from ksgraph.sparql.catalogue import NamedQuery, parse_named_query
@@ -133,7 +135,8 @@ def query(
     else:
         table = Table(*variables, title=named.question or None, title_justify="left")
         for row in table_rows:
-            table.add_row(*(term_text(t) for t in row))
+            # Text, not markup: a label "[link=http://…]" from the data must not become a terminal link.
+            table.add_row(*(Text(printable(term_text(t))) for t in row))
         out.print(table)
         err.print(f"{len(table_rows)} rows", markup=False)
 
