@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -30,6 +29,8 @@ import pytest
 
 from ksgraph.config import Settings
 from ksgraph.serve.launch import Running, running_server
+
+from .conftest import require_tool
 
 FULL = os.environ.get("KSGRAPH_LOAD_TEST", "").strip().lower() in {"1", "true", "yes", "on"}
 CLIENTS, SECONDS, WARM_UP = (50, 60, 10) if FULL else (10, 5, 3)
@@ -234,10 +235,7 @@ def named_paths(server: Running) -> list[str]:
 def test_load_named_queries_mixed_with_slow_ones(
     server: Running, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if shutil.which("wrk") is None:
-        if os.environ.get("CI") or FULL:
-            pytest.fail("wrk is missing: scripts/setup.sh installs it from Debian")
-        pytest.skip("wrk is not installed (scripts/setup.sh installs it as root)")
+    require_tool("wrk", "bash scripts/test.sh (Debian package wrk)")
     paths = named_paths(server)
     assert len(paths) >= 10
     for path in paths:  # every path answers before the load starts, so failures below are the load's

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from ksgraph.config import Settings
 from ksgraph.publish.app import create_publish_app
 from ksgraph.publish.config import PublishSettings
 
+from .conftest import require_tool
 from .publish_servers import uvicorn_server
 
 WIDTH, HEIGHT = 1280, 1400
 
 
 def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("no Chromium: `apt-get install -y chromium` (scripts/setup.sh installs it)")
+    return require_tool(
+        "chromium", "bash scripts/test.sh (Debian package chromium)", also=("chromium-browser", "google-chrome")
+    )
 
 
 def run_chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:

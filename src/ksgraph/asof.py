@@ -46,6 +46,7 @@ from enum import IntEnum
 
 import pyoxigraph as ox
 
+from . import clock
 from .namespaces import KS, ORG, SKOS, XSD
 from .query import QueryError, dataset, run
 
@@ -532,7 +533,7 @@ def parse_as_of(text: str, *, today: dt.date | None = None) -> dt.date | None:
     if value == "all":
         return None
     if value == "today":
-        return today or dt.date.today()
+        return today or clock.today()
     try:
         if len(value) != 10:
             raise ValueError(value)

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
+from . import clock
 from .asof import Bounds, literal_bounds
 from .query import run
 
@@ -224,7 +225,7 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
     dated = [e for e in line.entries if e.earliest or e.latest]
     undated = [e for e in line.entries if not (e.earliest or e.latest)]
     days = [dt.date.fromisoformat(d) for e in dated for d in (e.earliest, e.latest) if d]
-    first_year = min(days).year if days else dt.date.today().year
+    first_year = min(days).year if days else clock.today().year
     last_year = max(days).year + 1 if days else first_year + 1
     left, right, top = 8, width - 200, 8
     span = max((dt.date(last_year, 1, 1) - dt.date(first_year, 1, 1)).days, 1)
