@@ -36,6 +36,8 @@ from .conftest import wait_until
 from .publish_servers import oxigraph_server
 
 TIMEOUT = 2.0  # the server's query timeout in this module
+# The day its named queries answer about by default ("today"): fixed, so no answer moves with the calendar.
+TODAY = "2025-06-30"
 MAX_ROWS = 2000
 # A cross product that runs far longer than TIMEOUT on the real graph.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -74,6 +76,7 @@ def server(
         "KSGRAPH_WORKERS": "2",
         "KSGRAPH_HOME": str(home),
         "KSGRAPH_WRITE_TOKEN": "",
+        "KSGRAPH_TODAY": TODAY,
     }
     log = tmp_path_factory.mktemp("logs") / "server.log"
     if request.param == "local":
