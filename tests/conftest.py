@@ -138,6 +138,23 @@ hypothesis_settings.register_profile("dev", print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if CI else "dev"))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failed Hypothesis test says how to get the same examples again."""
+    outcome = yield
+    report = outcome.get_result()
+    test = getattr(item, "obj", None)
+    if report.when == "call" and report.failed and getattr(test, "is_hypothesis_test", False):
+        seed = getattr(test, "_hypothesis_internal_use_generated_seed", None)
+        how = (
+            f"pytest --hypothesis-seed={seed} {item.nodeid}"
+            if seed is not None
+            else f"the profile {hypothesis_settings.get_current_profile_name()!r} derandomises: "
+            f"CI=true pytest {item.nodeid} draws the same examples"
+        )
+        report.sections.append(("hypothesis seed", how))
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     profile = hypothesis_settings.get_current_profile_name()
     today = os.environ.get("KSGRAPH_TODAY") or "unset (the system date)"
