@@ -182,7 +182,9 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.samples.append((time.monotonic(), rss_mb([self.pid]), rss_mb(tree(self.pid))))
-            self._stop.wait(1.0)
+            # A sampling period, not synchronisation. time.sleep, not Event.wait(1.0): under
+            # libfaketime (the suite is also run with the clock years ahead) a timed wait never returns.
+            time.sleep(1.0)
 
     def stop(self) -> None:
         self._stop.set()
