@@ -1,17 +1,29 @@
-"""Shared fixtures: the real ontology and data, built once into a real on-disk store."""
+"""Shared fixtures: the real ontology and data, built once into a real on-disk store.
+
+Also the suite's rules (tests/README.md): a missing test tool skips locally but fails under
+``CI=true`` (:func:`require`); the only skips CI accepts are declared backend limits
+(:func:`backend_limit`), and the run ends with their count; synchronisation polls for a condition
+with a deadline (:func:`wait_until`), never sleeps; Hypothesis is derandomised under CI.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import TypeVar
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from ksgraph.changes.build import build
 from ksgraph.core.settings import Settings, load_settings, project_root
@@ -19,6 +31,137 @@ from ksgraph.http.launch import running_server
 
 ROOT = project_root()
 SHARED = ROOT.parent / "shared"
+CI = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+# The one kind of skip CI accepts: something a backend cannot do by design, said in the reason.
+BACKEND_LIMIT = "backend limit: "
+T = TypeVar("T")
+
+# -- tools: skip locally, fail in CI ------------------------------------------------------------
+
+
+def require(what: str, present: object, install: str) -> None:
+    """Go on if ``present`` is truthy; else skip (locally) or fail (``CI=true``), naming ``what`` and its install."""
+    if present:
+        return
+    message = f"{what} is missing; install: {install}"
+    if CI:
+        pytest.fail(f"{message} (CI=true: a missing test tool fails the run)", pytrace=False)
+    pytest.skip(message)
+
+
+def require_tool(name: str, install: str, *, also: tuple[str, ...] = ()) -> str:
+    """The path of program ``name`` (or of the first of ``also`` found), as :func:`require` decides."""
+    found = next((path for path in map(shutil.which, (name, *also)) if path), None)
+    require(f"the program {name!r}", found, install)
+    assert found is not None
+    return found
+
+
+def require_module(name: str, install: str) -> ModuleType:
+    """The imported module ``name``, as :func:`require` decides when it is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        require(f"the Python module {name!r}", False, install)
+        raise
+
+
+def backend_limit(reason: str) -> None:
+    """Skip what a backend cannot do by design (declared here, counted at the end, accepted by CI)."""
+    pytest.skip(BACKEND_LIMIT + reason)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI, a run with a skip that is not a declared backend limit fails (the summary says which)."""
+    undeclared = [r for r in _skips(session.config) if not _skip_reason(r).startswith(BACKEND_LIMIT)]
+    if CI and undeclared and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    skips = _skips(config)
+    declared = [r for r in skips if _skip_reason(r).startswith(BACKEND_LIMIT)]
+    undeclared = [r for r in skips if r not in declared]
+    terminalreporter.write_sep("-", "skips")
+    terminalreporter.write_line(
+        f"skips: {len(skips)} ({len(declared)} declared backend limits, {len(undeclared)} other)"
+    )
+    for report in undeclared:
+        terminalreporter.write_line(f"  not a backend limit: {report.nodeid}: {_skip_reason(report)}")
+    if CI and undeclared:
+        terminalreporter.write_line("CI=true: the run fails, because only declared backend limits may skip", red=True)
+
+
+def _skips(config: pytest.Config) -> list[pytest.TestReport]:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return [] if reporter is None else list(reporter.stats.get("skipped", []))
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+# -- synchronisation: poll for a condition, with a deadline ------------------------------------
+
+
+def wait_until(condition: Callable[[], T], what: str, timeout: float = 60, interval: float = 0.02) -> T:
+    """Poll ``condition`` until it returns something truthy (returned); fail naming ``what`` after ``timeout`` s.
+
+    The deadline only bounds a hang: no test asserts how fast anything happens (that is bench/'s job).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+def kill_when(process: subprocess.Popen[str] | subprocess.Popen[bytes], condition: Callable[[], bool]) -> bool:
+    """SIGKILL ``process`` as soon as ``condition`` holds (or it has ended); True if it was still running then."""
+    wait_until(lambda: process.poll() is not None or condition(), "the moment to kill the process", 300, 0.002)
+    running = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return running and process.returncode == -signal.SIGKILL
+
+
+# -- Hypothesis (and schemathesis, which runs on it) --------------------------------------------
+
+# CI: the same examples on every run (derandomize), no example database carried between runs,
+# and the reproduction blob printed with a failure. Locally: random, so runs explore more, and a
+# failure prints the seed (--hypothesis-seed) or the blob. The health checks stay on (tests that
+# exempt one say why next to it).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if CI else "dev"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failed Hypothesis test says how to get the same examples again."""
+    outcome = yield
+    report = outcome.get_result()
+    test = getattr(item, "obj", None)
+    if report.when == "call" and report.failed and getattr(test, "is_hypothesis_test", False):
+        seed = getattr(test, "_hypothesis_internal_use_generated_seed", None)
+        how = (
+            f"pytest --hypothesis-seed={seed} {item.nodeid}"
+            if seed is not None
+            else f"the profile {hypothesis_settings.get_current_profile_name()!r} derandomises: "
+            f"CI=true pytest {item.nodeid} draws the same examples"
+        )
+        report.sections.append(("hypothesis seed", how))
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    profile = hypothesis_settings.get_current_profile_name()
+    today = os.environ.get("KSGRAPH_TODAY") or "unset (the system date)"
+    return [f"ksgraph: CI={'true' if CI else 'false'}; hypothesis profile {profile!r}; KSGRAPH_TODAY {today}"]
 
 
 @pytest.fixture(scope="session")

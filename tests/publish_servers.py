@@ -1,8 +1,8 @@
 """Real servers for the publishing tests, on 127.0.0.1 and free ports, stopped by pid.
 
 Oxigraph server comes from the ``oxigraph`` wheel (dev dependency); Virtuoso and Chromium
-from Debian (``scripts/setup.sh``). A missing program skips its tests with the line to
-install it.
+from Debian (``scripts/test.sh`` installs both). A missing program skips its tests locally and
+fails them under ``CI=true``, naming it and its install step (conftest.require).
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 import uvicorn
 from fastapi import FastAPI
+
+from .conftest import require, require_tool
 
 
 def free_port() -> int:
@@ -58,8 +59,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def oxigraph_binary() -> str:
     found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).is_file():
-        pytest.skip("no oxigraph binary: `.venv/bin/pip install oxigraph` (a dev dependency of ksgraph)")
+    require("the program 'oxigraph'", Path(found).is_file(), "bash scripts/test.sh (PyPI oxigraph, in the dev lock)")
     return found
 
 
@@ -131,9 +131,7 @@ def virtuoso_server(tmp: Path) -> Iterator[str]:
     ``/sparql-graph-crud-auth`` (Graph Store Protocol) take HTTP digest auth as dba/dba,
     the password a new database starts with.
     """
-    binary = shutil.which("virtuoso-t")
-    if binary is None:
-        pytest.skip("no virtuoso-t: `apt-get install -y virtuoso-opensource` (scripts/setup.sh installs it)")
+    binary = require_tool("virtuoso-t", "bash scripts/test.sh (Debian package virtuoso-opensource)")
     directory = tmp / "virtuoso"
     directory.mkdir()
     http_port, sql_port = free_port(), free_port()

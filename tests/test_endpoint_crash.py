@@ -7,7 +7,6 @@ must take down that worker only. SERVICE is enabled here, so a federated query d
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -52,9 +51,7 @@ def test_service_when_enabled_does_connect(unguarded: Running) -> None:
         httpx.post(
             unguarded.sparql, content=query.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=60
         )
-        deadline = time.monotonic() + 5  # the listener thread accepts within its 0.2 s poll
-        while listener.connections == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert listener.connections >= 1
+        # The query has been answered, so its connection is accepted or waits in the backlog.
+        assert listener.close() >= 1
     finally:
         listener.close()

@@ -5,20 +5,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.core.settings import Settings, load_settings
+from ksgraph.core.settings import Settings
 from ksgraph.http.launch import Running
 from ksgraph.sparql.catalogue import named_queries
 from ksgraph.sparql.params import bind_params
 from ksgraph.sparql.run import run
 from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of
 
-from .test_endpoint import home, local, server  # noqa: F401  (module-scoped fixtures: one server here too)
+from .test_endpoint import TODAY, home, local, server  # noqa: F401  (module-scoped fixtures: one server here too)
 
 
 def count(server: Running) -> str:
@@ -60,9 +61,9 @@ def test_every_named_query_runs_and_matches_the_cli_answer(
         response = httpx.get(f"{server.url}/queries/{name}", params=params, timeout=30)
         assert response.status_code == 200, (name, response.text)
         got = response.json()["results"]["bindings"]
-        # Like the CLI, a named query answers about today unless it handles dates itself (issue 11).
-        # On a remote backend there is no as-of snapshot: the whole graph (docs/PUBLISHING.md).
-        on = None if server.backend else parse_as_of(default_as_of(query.text), today=load_settings().today())
+        # Like the CLI, a named query answers about today (the server's KSGRAPH_TODAY) unless it handles
+        # dates itself (issue 11). On a remote backend there is no as-of snapshot: the whole graph.
+        on = None if server.backend else parse_as_of(default_as_of(query.text), today=dt.date.fromisoformat(TODAY))
         bound = bind_params(query, params)
         result = (
             run(local, query.text, substitutions=bound)
@@ -80,7 +81,13 @@ def test_parameters_are_typed_and_bound(server: Running, local: ox.Store, built_
     host = "id:healthcare-region/sodra"
     response = httpx.get(f"{server.url}/queries/npo-hosts", params={"host": host})
     assert response.status_code == 200
-    expected = list(run(local, query.text, substitutions=bind_params(query, {"host": host})))
+    bound = bind_params(query, {"host": host})
+    # The server's default day is TODAY; a remote backend answers over the whole graph.
+    expected = list(
+        run(local, query.text, substitutions=bound)
+        if server.backend
+        else query_as_of(local, query.text, dt.date.fromisoformat(TODAY), substitutions=bound).result
+    )
     assert 0 < len(response.json()["results"]["bindings"]) == len(expected)
     everything = httpx.get(f"{server.url}/queries/npo-hosts").json()["results"]["bindings"]
     assert len(everything) > len(expected)

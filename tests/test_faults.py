@@ -11,7 +11,6 @@ import contextlib
 import os
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -28,8 +27,8 @@ from ksgraph.core.vocab import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
 from ksgraph.http.launch import Running, running_server
 from ksgraph.store.versions import GraphStore
 
-from .conftest import ROOT, run_cli
-from .test_import import PREFIXES, dump, provenance_runs
+from .conftest import ROOT, kill_when, require, run_cli, wait_until
+from .test_import import PREFIXES, dump, provenance_runs, written_bytes
 
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 TOKEN = "faults-token"
@@ -74,24 +73,17 @@ def current_name(store: Path) -> str:
     return version.name
 
 
-def kill_mid_write(process: subprocess.Popen[str], store: Path, delay: float) -> bool:
-    """SIGKILL ``process`` ``delay`` s after its new version directory appears (or when it ends).
+def kill_mid_write(process: subprocess.Popen[str], store: Path, written: int) -> bool:
+    """SIGKILL ``process`` once its new version holds ``written`` bytes of its own (or when it ends).
 
     True when the kill landed while the write was under way: the process was still running and
-    its unpublished version existed. Polling for the directory, rather than sleeping a fixed time,
-    puts the kill inside the write however long the interpreter takes to start.
+    its unpublished version existed. Kill points are conditions on the store, never delays, so
+    they fall inside the write however long the interpreter takes to start or the machine is loaded.
     """
     published = current_name(store)
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        if any(name > published for name in version_names(store)):
-            time.sleep(delay)
-            break
-        time.sleep(0.002)
-    mid_write = process.poll() is None and any(name > published for name in version_names(store))
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    return mid_write and process.returncode == -signal.SIGKILL
+
+    running = kill_when(process, lambda: written_bytes(store, published) >= written)
+    return running and any(name > published for name in version_names(store))
 
 
 def split(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -144,8 +136,9 @@ def test_sigkill_during_reason_leaves_before_or_after(scratch_settings: Settings
     stale_inferred(store)
     before = dump(scratch_settings)
     outcomes: list[str] = []
-    for delay in (0.0, 0.01, 0.03, 0.06, 0.1, 0.2, 0.4, 0.8):
-        killed_mid_write = kill_mid_write(ksgraph("reason", store=store), store, delay)
+    # Kill points through the write: as the version appears, then as it grows (its own bytes).
+    for written in (0, 1, 100_000, 300_000, 600_000, 1_000_000, 2_000_000, 4_000_000):
+        killed_mid_write = kill_mid_write(ksgraph("reason", store=store), store, written)
         now = dump(scratch_settings)
         if now == before:
             outcomes.append("before" if killed_mid_write else "before (not mid-write)")
@@ -175,8 +168,11 @@ def test_restart_after_a_killed_import_needs_no_repair(scratch_settings: Setting
     big = bulk_file(tmp_path, 6000)
     before = dump(scratch_settings)
     published = current_name(store)
-    for delay in (0.05, 0.3, 0.0):
-        if kill_mid_write(ksgraph("import", str(big), store=store), store, delay) and current_name(store) == published:
+    for written in (0, 100_000, 1):
+        if (
+            kill_mid_write(ksgraph("import", str(big), store=store), store, written)
+            and current_name(store) == published
+        ):
             break
     else:
         pytest.fail("no kill left an unpublished version behind; the test proved nothing")
@@ -239,7 +235,8 @@ def test_reads_during_an_import_see_the_old_or_the_new_graph_never_a_mix(
         started = time.monotonic()
         done = run_cli("import", str(big), store=store)
         finished = time.monotonic()
-        time.sleep(1.0)
+        # Every reader goes on until it has answered after the import ended (then it sees the new graph).
+        wait_until(lambda: all(mine and mine[-1][0] > finished for mine in answers), "a read after the import", 120)
         stop.set()
         for thread in threads:
             thread.join()
@@ -281,13 +278,12 @@ def test_store_readers_during_an_import_see_old_or_new(scratch_settings: Setting
 @contextlib.contextmanager
 def small_tmpfs(where: Path, size_bytes: int) -> Iterator[Path]:
     where.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root (CI runs as root); the RLIMIT_FSIZE variant covers this user")
+    # CI runs as root; elsewhere the RLIMIT_FSIZE variant covers an ordinary user.
+    require("root (to mount a small tmpfs)", os.geteuid() == 0, "run the suite as root, as CI does")
     mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={size_bytes}", "tmpfs", str(where)], capture_output=True, text=True
     )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    require(f"a tmpfs mount ({mounted.stderr.strip()})", mounted.returncode == 0, "a machine that lets root mount")
     try:
         yield where
     finally:

@@ -19,7 +19,7 @@ from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import ID, KS, RDF, SKOS, data_graph
 from ksgraph.store.versions import GraphStore
 
-from .conftest import run_cli
+from .conftest import require_tool, run_cli
 from .hostile import checks
 
 LABEL = '=HYPERLINK("http://evil.example/","click")'
@@ -120,9 +120,7 @@ def test_reimporting_either_file_gives_the_original_name(
 
 def soffice(source: Path, target_dir: Path, infilter: str | None = None) -> Path:
     """``source`` opened by LibreOffice Calc (headless) and saved as XLSX: what a steward's program makes of it."""
-    binary = shutil.which("soffice")
-    if binary is None:
-        pytest.skip("no soffice: `apt-get install -y libreoffice-calc-nogui` (scripts/setup.sh installs it)")
+    binary = require_tool("soffice", "bash scripts/test.sh (Debian package libreoffice-calc-nogui)")
     profile = target_dir / "profile"
     command = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx"]
     command += [f"--infilter={infilter}"] if infilter else []

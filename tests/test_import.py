@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +14,7 @@ from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import INFERRED_GRAPH, PROVENANCE_GRAPH, data_graph
 from ksgraph.store.versions import GraphStore
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, kill_when, run_cli
 
 PREFIXES = """@prefix ks: <https://w3id.org/ksgraph/ontology#> .
 @prefix id: <https://w3id.org/ksgraph/id/> .
@@ -58,6 +57,21 @@ def unrelated(lines: list[str]) -> list[str]:
     """The quads an import of the bulk file must leave alone: all but its nodes' and the provenance graph's."""
     bulk = "<https://w3id.org/ksgraph/id/knowledge-support/bulk-"
     return [line for line in lines if not line.startswith(bulk) and not line.endswith(f"<{PROVENANCE_GRAPH}> .")]
+
+
+def written_bytes(store: Path, published: str) -> int:
+    """Bytes a writer has written into its versions newer than ``published``, -1 before one exists.
+
+    A new version starts as hard links to the published one (st_nlink > 1); the files with a
+    single link are the writer's own (log, manifest, new tables), so their size is its progress.
+    """
+    versions = store / "versions"
+    newer = [p for p in versions.iterdir() if p.name > published] if versions.is_dir() else []
+    total = -1 if not newer else 0
+    for version in newer:
+        with contextlib.suppress(FileNotFoundError):
+            total += sum(f.stat().st_size for f in os.scandir(version) if f.stat().st_nlink == 1)
+    return total
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -153,11 +167,15 @@ def test_sigkill_leaves_before_or_after(scratch_settings: Settings, tmp_path: Pa
     big = _big_file(tmp_path)
     before = dump(scratch_settings)
     killed_running = 0
-    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
+    published = GraphStore(scratch_settings.store_dir).current()
+    assert published is not None
+    # Kill points through the write, by what it has written (never by a delay): as its version
+    # appears, then as that grows; the last is past any write (the process ends first).
+    for written in (0, 200_000, 1_000_000, 4_000_000, 1 << 40):
         process = _import_process(scratch_settings, big)
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        killed_running += process.wait() == -signal.SIGKILL
+        killed_running += kill_when(
+            process, lambda n=written: written_bytes(scratch_settings.store_dir, published.name) >= n
+        )
         now = dump(scratch_settings)
         if now == before:
             continue

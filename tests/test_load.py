@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -30,6 +29,8 @@ import pytest
 
 from ksgraph.core.settings import Settings
 from ksgraph.http.launch import Running, running_server
+
+from .conftest import require_tool, wait_until
 
 FULL = os.environ.get("KSGRAPH_LOAD_TEST", "").strip().lower() in {"1", "true", "yes", "on"}
 CLIENTS, SECONDS, WARM_UP = (50, 60, 10) if FULL else (10, 5, 3)
@@ -181,11 +182,24 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.samples.append((time.monotonic(), rss_mb([self.pid]), rss_mb(tree(self.pid))))
-            self._stop.wait(1.0)
+            # A sampling period, not synchronisation. time.sleep, not Event.wait(1.0): under
+            # libfaketime (the suite is also run with the clock years ahead) a timed wait never returns.
+            time.sleep(1.0)
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    def settled(self, size: int) -> float:
+        """Wait until the tree has ``size`` processes again (killed workers replaced) and two samples
+        were taken since; returns that moment, for :meth:`around`."""
+        since = wait_until(lambda: len(tree(self.pid)) == size and time.monotonic(), f"{size} processes again", 120)
+        wait_until(lambda: sum(at >= since for at, _, _ in self.samples) >= 2, "two memory samples", 60)
+        return since
+
+    def after(self, moment: float) -> tuple[float, float]:
+        """Median server and tree RSS of the samples taken since ``moment``."""
+        return self.around(self.samples[-1][0], self.samples[-1][0] - moment)
 
     def around(self, moment: float, window: float = 3.0) -> tuple[float, float]:
         """Median server and tree RSS in the ``window`` seconds before ``moment``."""
@@ -216,7 +230,8 @@ def example(description: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings) -> Iterator[Running]:
-    env = {"KSGRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT), "KSGRAPH_WORKERS": "2"}
+    # The named queries answer about "today": a fixed day, so the load is the same every year.
+    env = {"KSGRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT), "KSGRAPH_WORKERS": "2", "KSGRAPH_TODAY": "2025-06-30"}
     log = tmp_path_factory.mktemp("load-logs") / "server.log"
     with running_server(built_settings.store_dir, log, env) as running:
         yield running
@@ -234,10 +249,7 @@ def named_paths(server: Running) -> list[str]:
 def test_load_named_queries_mixed_with_slow_ones(
     server: Running, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if shutil.which("wrk") is None:
-        if os.environ.get("CI") or FULL:
-            pytest.fail("wrk is missing: scripts/setup.sh installs it from Debian")
-        pytest.skip("wrk is not installed (scripts/setup.sh installs it as root)")
+    require_tool("wrk", "bash scripts/test.sh (Debian package wrk)")
     paths = named_paths(server)
     assert len(paths) >= 10
     for path in paths:  # every path answers before the load starts, so failures below are the load's
@@ -247,6 +259,7 @@ def test_load_named_queries_mixed_with_slow_ones(
     slow_script = wrk_script(tmp_path / "slow.lua", [f"/sparql?query={quote(SLOW)}"], SLOW_PAUSE_MS)
     fast_clients = CLIENTS - SLOW_CLIENTS
 
+    size = len(tree(server.process.pid))  # server, its helpers and the workers, at rest
     sampler = Sampler(server.process.pid)
     try:
         warm = [
@@ -256,8 +269,7 @@ def test_load_named_queries_mixed_with_slow_ones(
         for process in warm:
             finish(process)
         warmed = time.monotonic()
-        time.sleep(1.5)  # workers killed at the end of the warm-up are replaced
-        after_warm_up = sampler.around(time.monotonic(), window=1.5)
+        after_warm_up = sampler.after(sampler.settled(size))  # workers killed by the timeout are replaced
         logged = len(access_lines(server))
         started = time.monotonic()
         runs = [
@@ -267,8 +279,7 @@ def test_load_named_queries_mixed_with_slow_ones(
         named, slow = (finish(process) for process in runs)
         ended = time.monotonic()
         ok_ms = served_ok_ms(access_lines(server)[logged:])
-        time.sleep(1.5)
-        at_end = sampler.around(time.monotonic(), window=1.5)
+        at_end = sampler.after(sampler.settled(size))
     finally:
         sampler.stop()
     assert server.process.poll() is None, server.log_text()[-2000:]
@@ -310,9 +321,10 @@ def test_load_named_queries_mixed_with_slow_ones(
         failures = {status: n for status, n in outcome.statuses.items() if status >= 500 and status != 503}
         assert not failures, result
         assert sum(outcome.statuses.values()) > 0, result
-    # The load must be real and mostly served: most named-query answers are answers.
+    # The load must be real and mostly served: every connection was answered, and most named-query
+    # answers are answers (how many per second is bench/'s business, not a test's).
     ok = named.statuses.get(200, 0)
-    assert ok >= 10 * SECONDS, result
+    assert sum(named.statuses.values()) >= fast_clients, result
     assert ok >= 0.5 * sum(named.statuses.values()), result
     assert set(named.statuses) <= {200, 503}, result
     # The slow queries really were stopped by the timeout (they would run for minutes).

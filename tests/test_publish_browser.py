@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from pathlib import Path
 
 import httpx
-import pytest
+
+from .conftest import require_tool
 
 WIDTH, HEIGHT = 1280, 1400
 
 
 def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("no Chromium: `apt-get install -y chromium` (scripts/setup.sh installs it)")
+    return require_tool(
+        "chromium", "bash scripts/test.sh (Debian package chromium)", also=("chromium-browser", "google-chrome")
+    )
 
 
 def run_chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import DCTERMS, ID, KS, ORG, RDF, RDFS, SKOS, data_graph
 from ksgraph.store.versions import GraphStore
 
-from .conftest import serving
+from .conftest import require_tool, serving
 
 NPO = ID + "npo/akut-vard"
 SKS = ID + "group/sks"
@@ -160,17 +159,16 @@ def test_a_real_server_answers_curl_with_turtle(site: httpx.Client) -> None:
         response = httpx.get(f"{base}/id/npo/akut-vard", headers={"Accept": "text/turtle"}, timeout=30)
         assert response.status_code == 200
         assert t(NPO, RDF + "type", ox.NamedNode(KS + "NationalProgrammeArea")) in triples_of(response, "text/turtle")
-        curl = shutil.which("curl")
-        if curl:  # the acceptance criterion, literally
-            done = subprocess.run(
-                [curl, "-sf", "-H", "Accept: text/turtle", f"{base}/id/npo/akut-vard"],
-                capture_output=True,
-                timeout=30,
-                check=True,
-            )
-            assert {q.triple for q in ox.parse(done.stdout, format=ox.RdfFormat.TURTLE)} == triples_of(
-                response, "text/turtle"
-            )
+        curl = require_tool("curl", "bash scripts/test.sh (Debian package curl)")  # the acceptance criterion, literally
+        done = subprocess.run(
+            [curl, "-sf", "-H", "Accept: text/turtle", f"{base}/id/npo/akut-vard"],
+            capture_output=True,
+            timeout=30,
+            check=True,
+        )
+        assert {q.triple for q in ox.parse(done.stdout, format=ox.RdfFormat.TURTLE)} == triples_of(
+            response, "text/turtle"
+        )
         assert httpx.get(f"{base}/id/npo/nothing-here", timeout=30).status_code == 404
         assert json.loads(httpx.get(f"{base}/id/group/sks?format=jsonld", timeout=30).text)
 

@@ -259,7 +259,7 @@ def test_every_parameter_documents_an_example() -> None:
 
 def test_query_cli_formats_and_errors(built_settings: Settings) -> None:
     store = built_settings.store_dir
-    csv = run_cli("query", "npo-hosts", "--format", "csv", store=store)
+    csv = run_cli("query", "npo-hosts", "--format", "csv", store=store, env={"KSGRAPH_TODAY": "2025-06-30"})
     assert csv.returncode == 0, csv.stderr
     assert csv.stdout.splitlines()[0] == "npo,npoLabel,status,host,hostLabel,hostCount"
     assert len(csv.stdout.splitlines()) == 27

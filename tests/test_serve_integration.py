@@ -12,12 +12,13 @@ from ksgraph.core.settings import Settings
 from ksgraph.http.launch import Running, running_server
 
 NPO = "https://w3id.org/ksgraph/id/npo/akut-vard"
+TODAY = "2025-06-30"  # the server's "today": the day its named queries answer about by default
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings) -> Iterator[Running]:
     log = tmp_path_factory.mktemp("logs") / "server.log"
-    with running_server(built_settings.store_dir, log, {"KSGRAPH_WORKERS": "1"}) as running:
+    with running_server(built_settings.store_dir, log, {"KSGRAPH_WORKERS": "1", "KSGRAPH_TODAY": TODAY}) as running:
         yield running
 
 
@@ -53,8 +54,12 @@ def test_named_queries_take_as_of_over_http(server: Running) -> None:
     after = httpx.get(f"{server.url}/queries/npo-hosts", params={"as_of": "2022-01-01"}, headers=accept, timeout=60)
     assert rows(before) == []
     assert len(rows(after)) == 26
-    whole = httpx.get(f"{server.url}/queries/npo-hosts", headers=accept, timeout=60)
+    whole = httpx.get(f"{server.url}/queries/npo-hosts", params={"as_of": "all"}, headers=accept, timeout=60)
     assert len(rows(whole)) == 26
+    # Without as_of the answer is about the server's today (KSGRAPH_TODAY), not the system date.
+    default = httpx.get(f"{server.url}/queries/npo-hosts", headers=accept, timeout=60)
+    on_today = httpx.get(f"{server.url}/queries/npo-hosts", params={"as_of": TODAY}, headers=accept, timeout=60)
+    assert rows(default) == rows(on_today) and len(rows(default)) == 26
     bad = httpx.get(f"{server.url}/queries/npo-hosts", params={"as_of": "2017-13-45"}, headers=accept, timeout=60)
     assert bad.status_code == 400 and "as_of" in bad.text
 

@@ -21,6 +21,8 @@ from ksgraph.tabular.export import export_template, headings
 from ksgraph.tabular.names import slug
 from ksgraph.tabular.spec import MAPPINGS_DIR
 
+from .conftest import require_module
+
 TEMPLATES = list(templates())
 
 
@@ -287,7 +289,7 @@ def test_a_workbook_written_by_openpyxl_is_read_with_its_dates_numbers_and_sheet
 
 @pytest.mark.parametrize("path", sorted(MAPPINGS_DIR.glob("*.json")), ids=lambda p: p.stem)
 def test_every_mapping_is_valid_csvw_metadata(path: Path):
-    csvw = pytest.importorskip("csvw")
+    csvw = require_module("csvw", "bash scripts/test.sh (PyPI csvw, in the dev lock)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         table = csvw.Table.from_file(path)

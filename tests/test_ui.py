@@ -1,14 +1,13 @@
 """The query UI at / in headless Chromium: it loads from this server only and runs a named query.
 
-Needs Debian's chromium, node and the UI build (scripts/build-ui.sh: YASGUI and playwright-core);
-without them the test is skipped and says which is missing.
+Needs Debian's chromium, node and the UI build with its test tool (YASGUI and playwright-core, both
+from `bash scripts/test.sh`); without one the test skips locally and fails under CI=true, naming it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,8 @@ from ksgraph.sparql.catalogue import named_queries
 from ksgraph.sparql.run import run
 from ksgraph.store.versions import GraphStore
 
+from .conftest import require, require_tool
+
 ROOT = project_root()
 NODE_MODULES = ROOT / "build" / "ui" / "node_modules"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -31,14 +32,11 @@ ARTIFACTS = Path(os.environ.get("KSGRAPH_ARTIFACTS", ROOT / "build" / "artifacts
 QUERY = "npo-hosts"
 
 
-def missing() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    if shutil.which("node") is None:
-        return "node not found (apt-get install -y nodejs npm)"
-    if not ui_built() or not (NODE_MODULES / "playwright-core").is_dir():
-        return "the UI is not built (bash scripts/build-ui.sh)"
-    return None
+def require_browser_tools() -> None:
+    require(f"chromium at {CHROMIUM}", Path(CHROMIUM).exists(), "bash scripts/test.sh (Debian package chromium)")
+    require_tool("node", "bash scripts/run.sh or scripts/test.sh (Debian packages nodejs npm)")
+    require("the query UI (YASGUI)", ui_built(), "bash scripts/run.sh or scripts/test.sh (npm, ui/package-lock.json)")
+    require("playwright-core", (NODE_MODULES / "playwright-core").is_dir(), "bash scripts/test.sh (npm dev dependency)")
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +58,8 @@ def test_index_page_serves_only_local_assets(server: Running) -> None:
     assert QUERY in [q["name"] for q in config["queries"]]
 
 
-@pytest.mark.skipif(missing() is not None, reason=missing() or "")
 def test_ui_runs_a_named_query_in_chromium(server: Running, built_settings: Settings) -> None:
+    require_browser_tools()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     screenshot = ARTIFACTS / "ui-query.png"
     screenshot.unlink(missing_ok=True)
