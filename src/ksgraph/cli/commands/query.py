@@ -37,8 +37,8 @@ def query(
         bool,
         typer.Option(
             "--stated-only",
-            help="Only what the sources state: leave out the editor's interpretations and general knowledge "
-            "(and the inferences, which may rest on them).",
+            help="Only what the sources state: leave out the editor's interpretations and general knowledge, "
+            "and answer with the inferences the stated facts alone support.",
         ),
     ] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries with their questions.")] = False,
@@ -62,6 +62,7 @@ def query(
     from ksgraph.core.printable import printable
     from ksgraph.core.terms import term_text
     from ksgraph.rdfio.results import write_solutions
+    from ksgraph.reasoning.stated import resolve
     from ksgraph.sparql.catalogue import NamedQuery, parse_named_query
     from ksgraph.sparql.params import bind_params
     from ksgraph.sparql.run import rows, run
@@ -112,7 +113,8 @@ def query(
         substitutions = bind_params(named, raw) if named.params else _no_params(named, raw)
         on = parse_as_of(as_of or default_as_of(named.text), today=settings.today())
         source = GraphStore(settings.store_dir).open_read()
-        view = View(inferred=not asserted_only, stated_only=stated_only)
+        # Stated-only: the stated graphs with their own closure (reasoning.stated), not the full one.
+        source, view = resolve(source, View(inferred=not asserted_only, stated_only=stated_only))
         if on is None:
             result = run(source, named.text, view=view, substitutions=substitutions)
         else:
