@@ -122,7 +122,7 @@ async function main() {
     out.editor = {
       classes: await complete("PREFIX ks: <https://w3id.org/ksgraph/ontology#>\nSELECT * WHERE { ?s a ks:NationalProg"),
       properties: await complete("PREFIX ks: <https://w3id.org/ksgraph/ontology#>\nSELECT * WHERE { ?s ks:hosted"),
-      examples: await page.$$eval("#examples button", (els) => els.map((e) => e.dataset.query)),
+      examples: await page.$$eval("#examples button[data-query]", (els) => els.map((e) => e.dataset.query)),
     };
 
     // The structure picture: every box a link; a click lands on the group's page.
@@ -131,7 +131,24 @@ async function main() {
     await Promise.all([page.waitForURL(/\/id\/npo\/akut-vard$/), page.click('#structure svg a[href="/id/npo/akut-vard"]')]);
     out.structure.landed = { url: page.url(), h1: await page.textContent("h1") };
     await page.goto(base + "/structure");
+    // Every label drawn inside its box (measured by the browser that draws it).
+    out.structure.overflowing = await page.$$eval("#structure svg a", (links) => links.filter((a) => {
+      const box = a.querySelector("rect").getBBox();
+      const text = a.querySelector("text").getBBox();
+      return text.x < box.x || text.x + text.width > box.x + box.width || text.y < box.y || text.y + text.height > box.y + box.height;
+    }).map((a) => a.getAttribute("href")));
     out.structure.today = { links: (await hrefs(page, "#structure svg a")).length, dashed: await page.$$eval('#structure svg rect[stroke-dasharray="3 3"]', (r) => r.length) };
+
+    // The timelines of the resource pages: no label cut at either edge of the picture.
+    out.timelines = {};
+    for (const url of ["/id/npo/cancersjukdomar", "/id/group/sks", "/id/rsg/norra/strukturerad-vardinformation"]) {
+      await page.goto(base + url);
+      out.timelines[url] = await page.$$eval("svg.timeline", (svgs) => svgs.map((svg) => {
+        const width = svg.viewBox.baseVal.width;
+        return { width, texts: [...svg.querySelectorAll("text")].length, cut: [...svg.querySelectorAll("text")]
+          .filter((t) => { const b = t.getBBox(); return b.x < 0 || b.x + b.width > width; }).map((t) => t.textContent) };
+      }));
+    }
     await context.close();
 
     // The language: Accept-Language first, then the switch, which the next pages keep.
