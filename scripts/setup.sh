@@ -30,6 +30,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
 
-if [ ! -f src/ksgraph/http/static/vendor/yasgui.min.js ]; then
+# Rebuilt when ui/package-lock.json changed since the last build (a new package for the tests).
+if [ ! -f src/ksgraph/http/static/vendor/yasgui.min.js ] || ! cmp -s ui/package-lock.json build/ui/package-lock.json; then
   bash scripts/build-ui.sh || echo "setup: the query UI could not be built; / will say so" >&2
 fi

@@ -63,7 +63,10 @@ def resources_router(runner: Backend, links: LinkMapper) -> APIRouter:
             site = chrome_for(request, links)
             page = build_page(runner, iri, links, lang=site.lang)
             if page is None:
-                return not_found(iri, html=True)
+                # A page with the search box, and a search for the path's last part one click away.
+                guess = path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
+                text = renderer.environment.get_template("not_found.html").render(site=site, iri=iri, guess=guess)
+                return HTMLResponse(text, status_code=404, headers={"Vary": VARY})
             href = links.href(iri) or "/id/" + quote(path)
             # The page's words follow the reader's language too.
             body = renderer.resource(page, alternates(href), site)

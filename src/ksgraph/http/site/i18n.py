@@ -58,7 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search_page": ("Sök i grafen", "Search the graph"),
     "class_post": ("post (plats i en grupp)", "post (a seat in a group)"),
     "class_person": ("person", "person"),
-    "search_placeholder": ("t.ex. barn och ungdomars hälsa", "e.g. barn och ungdomars halsa"),
+    "search_placeholder": ("t.ex. ungdomars hälsa", "e.g. ungdomars halsa"),
     "switch_to": ("English", "Svenska"),
     "licence": ("Data och ontologi: CC BY 4.0.", "Data and ontology: CC BY 4.0."),
     "footer_version": ("Lagrets version", "Store version"),
@@ -273,6 +273,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reporting_line": ("rapporterar", "reporting line"),
     "more": ("+{n} till", "+{n} more"),
     "not_found": ("Grafen säger ingenting om {iri}.", "The graph says nothing about {iri}."),
+    "not_found_title": ("Okänd resurs", "Unknown resource"),
 }
 
 
