@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -83,7 +84,12 @@ def test_docs_are_byte_identical_across_processes() -> None:
     code += "import sys; sys.stdout.write(render(project_root() / 'ontology'))"
     runs = [
         subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed}
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            # This process's environment (PYTHONPATH: the same ksgraph as the one under test), another seed.
+            env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout
         for seed in ("1", "2")
     ]

@@ -3,8 +3,9 @@
 ``GET /sparql`` without a query answers the Service Description to RDF clients and this page to
 a browser (``http/sparql.py``). The page shows the same service description as HTML below the
 editor; the editor autocompletes the ontology's classes and properties from the local ontology
-and offers the named queries as examples. ``/sparql#query=…`` (or ``?query=…``) opens a query in
-a new tab: YASGUI reads it from the address, and ``static/ui.js`` keeps the endpoint this one.
+and offers the named queries as examples. ``/sparql#query=…`` opens a query in a new tab: YASGUI
+reads it from the address, and ``static/ui.js`` keeps the endpoint this one. (``/sparql?query=…``
+runs the query, for a browser too: the protocol's answer is not replaced by a page.)
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from ksgraph.temporal.asof import parse_as_of
 
 SEARCH_LIMIT = 50
 SEARCH_MAX = 500
+SEARCH_TEXT_MAX = 200
 
 
 def _json_wanted(request: Request) -> bool | None:
@@ -59,7 +60,8 @@ def site_router(state: SiteState) -> APIRouter:
         as_json = _json_wanted(request)
         if as_json is None:
             return _not_acceptable()
-        text = request.query_params.get("q", "")
+        # A name is short; a longer text is cut, so a search costs the same whatever is sent.
+        text = request.query_params.get("q", "")[:SEARCH_TEXT_MAX]
         within = request.query_params.get("class") or None
         limit = min(max(_number(request.query_params.get("limit"), SEARCH_LIMIT), 1), SEARCH_MAX)
         index = state.labels.get()
