@@ -154,10 +154,12 @@ def virtuoso_server(tmp: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def uvicorn_server(app: FastAPI) -> Iterator[str]:
-    """``app`` on a real uvicorn server in a thread of this process; yields its base URL."""
+def uvicorn_server(app: FastAPI, *, lifespan: str = "off") -> Iterator[str]:
+    """``app`` on a real uvicorn server in a thread of this process; yields its base URL.
+
+    ``lifespan="on"`` starts what the app's lifespan starts (the query workers), as ``ksgraph serve`` does."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

@@ -27,6 +27,7 @@ import ksgraph.validation.output
 from ksgraph.core.links import LinkMapper
 from ksgraph.core.settings import project_root
 from ksgraph.http import resources
+from ksgraph.http.site import chrome
 
 from .hostile.fixture import hostile  # noqa: F401  (the fixture)
 from .hostile.writers import WRITERS, Corpus
@@ -70,8 +71,11 @@ class Escape:
 ESCAPES = [
     Escape(
         "Jinja autoescaping of every template",
-        lambda mp: mp.setattr(resources, "make_environment", _autoescape_off),
-        ("HTML resource pages",),
+        lambda mp: (
+            mp.setattr(resources, "make_environment", _autoescape_off),
+            mp.setattr(chrome, "make_environment", _autoescape_off),
+        ),
+        ("HTML resource pages", "the site's pages and structure picture"),
     ),
     Escape(
         "links only to http(s) (LinkMapper.href)",

@@ -88,6 +88,7 @@ def test_docs_are_byte_identical_across_processes() -> None:
             capture_output=True,
             text=True,
             check=True,
+            # This process's environment (PYTHONPATH: the same ksgraph as the one under test), another seed.
             env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout
         for seed in ("1", "2")

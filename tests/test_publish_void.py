@@ -70,6 +70,8 @@ def test_description_negotiates_rdf_formats(built_settings: Settings, site: http
     assert len(list(ox.parse(as_json.content, format=ox.RdfFormat.JSON_LD))) == len(
         list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))
     )
-    # A browser's Accept gets Turtle (the description has no HTML page), not a 406.
+    # A browser's Accept gets the description as an HTML page (issue 20); no preference gets Turtle.
     browser = client.get("/.well-known/void", headers={"Accept": "text/html,*/*;q=0.8"})
-    assert browser.status_code == 200 and browser.headers["content-type"].startswith("text/turtle")
+    assert browser.status_code == 200 and browser.headers["content-type"].startswith("text/html")
+    anything = client.get("/.well-known/void", headers={"Accept": "*/*"})
+    assert anything.headers["content-type"].startswith("text/turtle")

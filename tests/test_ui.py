@@ -1,4 +1,4 @@
-"""The query UI at / in headless Chromium: it loads from this server only and runs a named query.
+"""The query UI at /sparql in headless Chromium: it loads from this server only and runs a named query.
 
 Needs Debian's chromium, node and the UI build with its test tool (YASGUI and playwright-core, both
 from `bash scripts/test.sh`); without one the test skips locally and fails under CI=true, naming it.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,7 @@ NODE_MODULES = ROOT / "build" / "ui" / "node_modules"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("KSGRAPH_ARTIFACTS", ROOT / "build" / "artifacts"))
 QUERY = "npo-hosts"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 def require_browser_tools() -> None:
@@ -46,10 +48,12 @@ def server(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings) -
 
 
 def test_index_page_serves_only_local_assets(server: Running) -> None:
-    page = httpx.get(server.url + "/")
-    assert page.status_code == 200
-    assert "https://" not in page.text.split('<script type="application/json"')[0].replace("https://w3id.org", "")
-    for asset in ("/static/ui.js", "/static/ui.css", "/openapi.json"):
+    # The editor is /sparql for a browser (issue 20); / is the landing page.
+    page = httpx.get(server.sparql, headers={"Accept": BROWSER})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    loaded = re.findall(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="([^"]+)"', page.text)
+    assert loaded and all(url.startswith("/") for url in loaded), loaded
+    for asset in ("/static/ui.js", "/static/site.css", "/openapi.json"):
         assert httpx.get(server.url + asset).status_code == 200
     assert httpx.get(server.url + "/docs").status_code == 404  # Swagger UI would load a CDN
     config = json.loads(page.text.split('id="ksgraph-config">')[1].split("</script>")[0])

@@ -21,7 +21,8 @@ async function main() {
     page.on("requestfailed", (r) => failed.push(r.url()));
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(base + "/", { waitUntil: "load" });
+    // A browser asking for /sparql without a query gets the editor.
+    await page.goto(base + "/sparql", { waitUntil: "load" });
     await page.waitForSelector(".yasqe .CodeMirror", { timeout: 20000 });
     // A named query is preloaded as a button; it opens in a new tab with the prefixes declared.
     await page.click(`#examples button[data-query="${queryName}"]`);

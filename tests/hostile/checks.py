@@ -24,19 +24,26 @@ import rdflib
 
 from ksgraph.tabular.cells import FORMULA_START
 
-# Everything the page templates write (publish/templates) and the timeline adds: an element
-# or attribute outside these lists came from the data.
+# Everything the page templates write (http/templates: the resource pages and the site's landing,
+# search, browse, structure and named-query pages) and the pictures add: an element or attribute
+# outside these lists came from the data. No <script>: the pages run none (the editor at /sparql,
+# which does, is not fed text from the data).
 HTML_ELEMENTS = {
-    *"html head meta title link style body header main footer h1 h2 p code span div a".split(),
-    *"table tbody thead tr th td ul li".split(),
-    *"svg defs marker path line g rect text circle".split(),
+    *"html head meta title link style body header main footer nav section h1 h2 h3 p br code pre".split(),
+    *"span div a strong dl dt dd details summary".split(),
+    *"table tbody thead tr th td ul ol li".split(),
+    *"form label input button select option".split(),
+    *"svg defs marker path line g rect text tspan circle".split(),
 }
 HTML_ATTRIBUTES = {
-    *"lang charset name content rel type href class title role aria-labelledby width height viewBox".split(),
-    *"xmlns id refX refY markerWidth markerHeight orient d fill x1 y1 x2 y2 stroke stroke-width".split(),
-    *"stroke-dasharray marker-end x y rx text-anchor font-weight cx cy r font-family font-size".split(),
+    *"lang hreflang charset name content rel type href class title role id".split(),
+    *"aria-labelledby aria-describedby aria-label aria-current".split(),
+    *"action method for value placeholder pattern inputmode scope".split(),
+    *"width height viewBox xmlns refX refY markerWidth markerHeight orient d fill x1 y1 x2 y2 stroke".split(),
+    *"stroke-width stroke-dasharray marker-end x y dy rx text-anchor font-weight font-style cx cy r".split(),
+    *"font-family font-size".split(),
 }
-SVG_ELEMENTS = {"svg", "title", "g", "circle", "rect", "text", "line"}
+SVG_ELEMENTS = {"svg", "title", "g", "circle", "rect", "text", "tspan", "line", "a"}
 LINK_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}
 SAFE_SCHEMES = {None, "http", "https"}
 # What a terminal or a reader must never receive raw from the data (the line break only as ksgraph's own).

@@ -117,6 +117,43 @@ def _pages(c: Corpus, controls: bool) -> list[Output]:
     return outputs
 
 
+# The site's pages for people (issue 20): each one lists or draws the hostile groups by their labels.
+SITE_PAGES = (
+    "/",
+    "/search?q=script",
+    "/search?q=hyperlink",
+    "/browse?class=ks:NationalProgrammeArea",
+    "/structure",
+    "/queries",
+    "/queries/npo-hosts",
+    "/.well-known/void",
+)
+
+
+def _site(c: Corpus, controls: bool) -> list[Output]:
+    from ..publish_servers import uvicorn_server
+
+    outputs = []
+    app = create_app(c.settings(controls))
+    with uvicorn_server(app, lifespan="on") as base, httpx.Client(base_url=base, timeout=60) as client:
+        for path in SITE_PAGES:
+            response = client.get(path, headers={"Accept": "text/html"})
+            if response.status_code != 200:
+                outputs.append(Output(path, [f"HTTP {response.status_code}"]))
+                continue
+            outputs.append(Output(path, checks.html_problems(response.text)))
+        picture = client.get("/structure.svg")
+        outputs.append(Output("/structure.svg", checks.svg_problems(picture.text)))
+        found = client.get("/search?q=hostile", headers={"Accept": "application/json"})
+        outputs.append(
+            Output(
+                "/search as JSON",
+                [] if found.status_code == 200 and found.json() is not None else [f"HTTP {found.status_code}"],
+            )
+        )
+    return outputs
+
+
 def _timeline_svgs(c: Corpus, controls: bool) -> list[Output]:
     outputs = []
     store = c.store(controls)
@@ -335,6 +372,7 @@ def _explain(fmt: str) -> Callable[[Corpus, bool], list[Output]]:
 
 WRITERS: list[Writer] = [
     Writer("HTML resource pages", _pages),
+    Writer("the site's pages and structure picture", _site),
     Writer("SVG timeline (history --format svg)", _timeline_svgs),
     Writer("history text and JSON", _history_text),
     Writer("XLSX template", _template(".xlsx")),

@@ -9,7 +9,19 @@ lists the commands in this order.
 from __future__ import annotations
 
 from ksgraph.cli.app import app
-from ksgraph.cli.commands import build, export, history, publish, query, reason, serve, stats, tabular, validate
+from ksgraph.cli.commands import (
+    build,
+    export,
+    history,
+    publish,
+    query,
+    reason,
+    serve,
+    stats,
+    structure,
+    tabular,
+    validate,
+)
 
 _REGISTERED = False
 
@@ -31,6 +43,7 @@ def register() -> None:
     app.command()(serve.serve)
     app.command()(publish.push)
     app.command("ontology-docs")(publish.ontology_docs)
+    app.command()(structure.structure)
     app.command("import-table")(tabular.import_table_command)
     app.command("export-template")(tabular.export_template_command)
     _REGISTERED = True

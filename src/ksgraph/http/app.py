@@ -21,6 +21,8 @@ from ksgraph.http import graphs, queries, sparql, ui
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import ProtocolError
 from ksgraph.http.linked_data import linked_data_routers
+from ksgraph.http.site.routes import site_router
+from ksgraph.http.site.state import SiteState
 from ksgraph.sparql.backend import open_backend
 from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.port import Backend, Unavailable
@@ -115,6 +117,9 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    # The pages for people (/, /search, /browse, /structure, and the HTML of /queries, /sparql and
+    # /.well-known/void) share one label index and its caches, over the same backend.
+    app.state.site = SiteState.create(settings, source)
     app.add_exception_handler(ProtocolError, _error)
     app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(Unavailable, _unavailable)
@@ -123,7 +128,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(graphs.router)
     app.include_router(queries.router)
-    app.include_router(ui.router)
+    app.include_router(site_router(app.state.site))
     # Linked data on the same server: /id/… pages, /ontology and /.well-known/void. They run
     # fixed SELECTs with bound terms in-process, so they need no worker.
     for router in linked_data_routers(source, settings):

@@ -14,7 +14,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from ksgraph.core.links import LinkMapper
-from ksgraph.http.ontology_docs import render
+from ksgraph.http.ontology_docs import build_doc, load, render_doc
+from ksgraph.http.site.chrome import chrome_for
+from ksgraph.http.site.environment import make_environment
+from ksgraph.http.site.i18n import VARY, remember
 from ksgraph.http.web import CACHE_HEADERS, negotiate, rdf_response
 from ksgraph.rdfio import formats
 
@@ -39,14 +42,19 @@ def ontology_router(ontology_dir: Path, links: LinkMapper) -> APIRouter:
     router = APIRouter(tags=["linked data"])
     triples = ontology_triples(ontology_dir)
     version = current_version(triples)
-    page = render(ontology_dir, links)
+    doc = build_doc(load(ontology_dir), links)
+    environment = make_environment()
 
     def serve(request: Request) -> Response:
         rep = negotiate(request)
         if isinstance(rep, Response):
             return rep
         if rep is formats.HTML:
-            return HTMLResponse(page, headers=CACHE_HEADERS)
+            # Rendered per request: the page's words and its language switch follow the reader.
+            html = render_doc(doc, links, environment, chrome_for(request, links))
+            page = HTMLResponse(html, headers={**CACHE_HEADERS, "Vary": VARY})
+            remember(request, page)
+            return page
         return rdf_response(triples, rep)
 
     router.add_api_route("/ontology", serve, methods=["GET", "HEAD"], summary="The ontology: documentation or RDF")

@@ -21,7 +21,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ksgraph.core.links import LinkMapper
 from ksgraph.core.vocab import KS_NS, ONTOLOGY_IRI
-from ksgraph.http.pages import make_environment
+from ksgraph.http.site.chrome import Chrome
+from ksgraph.http.site.environment import make_environment
 
 VANN = rdflib.Namespace("http://purl.org/vocab/vann/")
 DOCS_PATH = Path("docs/ontology/index.html")
@@ -207,12 +208,24 @@ def build_doc(graph: rdflib.Graph, links: LinkMapper) -> OntologyDoc:
     )
 
 
-def render(ontology_dir: Path, links: LinkMapper | None = None, environment: jinja2.Environment | None = None) -> str:
-    """The documentation page. Same ontology, same bytes: everything is sorted, nothing is dated."""
+def render(
+    ontology_dir: Path,
+    links: LinkMapper | None = None,
+    environment: jinja2.Environment | None = None,
+    site: Chrome | None = None,
+) -> str:
+    """The documentation page. Same ontology, same bytes: everything is sorted, nothing is dated.
+
+    Without ``site`` (the page of a server) it is a file that stands alone: the stylesheet inline."""
     links = links or LinkMapper()
-    doc = build_doc(load(ontology_dir), links)
+    return render_doc(build_doc(load(ontology_dir), links), links, environment, site)
+
+
+def render_doc(
+    doc: OntologyDoc, links: LinkMapper, environment: jinja2.Environment | None = None, site: Chrome | None = None
+) -> str:
     env = environment or make_environment()
-    return env.get_template("ontology.html").render(doc=doc, links=links)
+    return env.get_template("ontology.html").render(doc=doc, links=links, site=site or Chrome.standalone(links))
 
 
 def write(ontology_dir: Path, target: Path) -> bool:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from ksgraph.core.links import LinkMapper
 from ksgraph.core.terms import term_text
 from ksgraph.core.vocab import DCTERMS, INFERRED_GRAPH, KS, ORG, RDF, RDFS, SKOS, XSD
+from ksgraph.http.site.chrome import Chrome
 from ksgraph.sparql.packaged import select
 from ksgraph.sparql.port import Backend
 from ksgraph.temporal.history import resource_svg
@@ -155,7 +156,7 @@ def _bilingual(sv: str | None, en: str | None) -> str:
     return sv if not en or en == sv else en if not sv else f"{sv} / {en}"
 
 
-def build_page(runner: Backend, iri: str, links: LinkMapper) -> ResourcePage | None:
+def build_page(runner: Backend, iri: str, links: LinkMapper, *, lang: str = "sv") -> ResourcePage | None:
     """Everything the page shows about ``iri``, or None if the graph does not mention it."""
     resource = ox.NamedNode(iri)
     out_rows = select(runner, "resource-out", resource=resource)
@@ -226,7 +227,7 @@ def build_page(runner: Backend, iri: str, links: LinkMapper) -> ResourcePage | N
     if local is not None:
         # The timeline reads change events and intervals with its own queries; on a remote
         # backend the page goes without it rather than sending them to another store.
-        page.timeline_svg = resource_svg(local, iri)
+        page.timeline_svg = resource_svg(local, iri, lang=lang)
     return page
 
 
@@ -343,23 +344,12 @@ def _diagram(runner: Backend, resource: ox.NamedNode, subject: Link, links: Link
     return Diagram(DIAGRAM_WIDTH, height, centre, _row(up, 16), _row(down, down_y))
 
 
-def make_environment() -> jinja2.Environment:
-    """Templates of ``http/templates``; autoescaping on for every template, whatever its name."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("ksgraph.http", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 @dataclass(frozen=True)
 class PageRenderer:
     environment: jinja2.Environment
     links: LinkMapper
 
-    def resource(self, page: ResourcePage, alternates: dict[str, str]) -> str:
+    def resource(self, page: ResourcePage, alternates: dict[str, str], site: Chrome) -> str:
         return self.environment.get_template("resource.html").render(
-            page=page, alternates=alternates, box_height=BOX_HEIGHT, links=self.links, DCTERMS=DCTERMS
+            page=page, alternates=alternates, box_height=BOX_HEIGHT, links=self.links, DCTERMS=DCTERMS, site=site
         )

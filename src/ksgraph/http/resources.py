@@ -15,7 +15,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from ksgraph.core.links import LinkMapper
-from ksgraph.http.pages import PageRenderer, build_page, make_environment
+from ksgraph.http.pages import PageRenderer, build_page
+from ksgraph.http.site.chrome import chrome_for
+from ksgraph.http.site.environment import make_environment
+from ksgraph.http.site.i18n import VARY, remember
 from ksgraph.http.web import CACHE_HEADERS, negotiate, not_found, rdf_response
 from ksgraph.rdfio import formats
 from ksgraph.sparql.packaged import select
@@ -57,11 +60,19 @@ def resources_router(runner: Backend, links: LinkMapper) -> APIRouter:
         if isinstance(rep, Response):
             return rep
         if rep is formats.HTML:
-            page = build_page(runner, iri, links)
+            site = chrome_for(request, links)
+            page = build_page(runner, iri, links, lang=site.lang)
             if page is None:
-                return not_found(iri, html=True)
+                # A page with the search box, and a search for the path's last part one click away.
+                guess = path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
+                text = renderer.environment.get_template("not_found.html").render(site=site, iri=iri, guess=guess)
+                return HTMLResponse(text, status_code=404, headers={"Vary": VARY})
             href = links.href(iri) or "/id/" + quote(path)
-            return HTMLResponse(renderer.resource(page, alternates(href)), headers=CACHE_HEADERS)
+            # The page's words follow the reader's language too.
+            body = renderer.resource(page, alternates(href), site)
+            html = HTMLResponse(body, headers={**CACHE_HEADERS, "Vary": VARY})
+            remember(request, html)
+            return html
         triples = describe(runner, iri)
         if not triples:
             return not_found(iri, html=False)

@@ -13,8 +13,11 @@ from ksgraph.http.deps import get_endpoint, get_settings
 from ksgraph.http.endpoint import Endpoint, QueryRequest, graph_iris
 from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.http.protocol import Operation, authorise, decode_post, flag, url_params
+from ksgraph.http.site.chrome import wants_html
+from ksgraph.http.ui import editor_page
 from ksgraph.http.worker import Reply
 from ksgraph.http.writes import apply_update
+from ksgraph.rdfio import results
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
@@ -72,6 +75,9 @@ async def sparql_get(request: Request, endpoint: EndpointDep, settings: Settings
     if "update" in params:
         raise bad_request("an update must be POSTed (SPARQL 1.1 Protocol §2.2), to /update or /sparql")
     if "query" not in params:
+        # A browser gets the query editor (with the description as HTML); RDF clients the description.
+        if wants_html(request, list(results.GRAPH)):
+            return await asyncio.to_thread(editor_page, request, endpoint, request.app.state.site)
         return description.response(request, endpoint, settings)
     queries = params["query"]
     if len(queries) != 1:

@@ -1,23 +1,29 @@
-"""/: the query UI, YASGUI served from this package (vendored by scripts/build-ui.sh; no CDN)."""
+"""The query editor (YASGUI, vendored by scripts/build-ui.sh; no CDN), served at ``/sparql`` to a browser.
+
+``GET /sparql`` without a query answers the Service Description to RDF clients and this page to
+a browser (``http/sparql.py``). The page shows the same service description as HTML below the
+editor; the editor autocompletes the ontology's classes and properties from the local ontology
+and offers the named queries as examples. ``/sparql#query=…`` opens a query in a new tab: YASGUI
+reads it from the address, and ``static/ui.js`` keeps the endpoint this one. (``/sparql?query=…``
+runs the query, for a browser too: the protocol's answer is not replaced by a page.)
+"""
 
 from __future__ import annotations
 
-import html
-import json
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from ksgraph.core.vocab import PREFIXES
-from ksgraph.http.deps import get_endpoint
+from ksgraph.http import description
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.queries import listing
+from ksgraph.http.site.described import describe
+from ksgraph.http.site.state import SiteState
+from ksgraph.http.site.vocabulary import vocabulary
 
-router = APIRouter(include_in_schema=False)
-EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
 STATIC = Path(str(resources.files(__package__).joinpath("static")))
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
 
@@ -26,25 +32,28 @@ def ui_built() -> bool:
     return all((STATIC / "vendor" / f).is_file() for f in VENDOR_FILES)
 
 
-@router.get("/", response_class=HTMLResponse)
-async def index(request: Request, endpoint: EndpointDep) -> HTMLResponse:
+def editor_page(request: Request, endpoint: Endpoint, state: SiteState) -> HTMLResponse:
     base = str(request.base_url).rstrip("/")
+    iri = str(request.url.replace(query="", fragment=""))
+    site = state.renderer.chrome(request)
     config = {
-        "endpoint": f"{base}/sparql",
+        "endpoint": iri,
         "prefixes": PREFIXES,
         "queries": [
             {"name": e["name"], "title": e["title"], "question": e["question"], "sparql": e["sparql"]}
             for e in listing(endpoint.named(), base)
         ],
+        "vocabulary": vocabulary(state.settings.ontology_dir, endpoint.backend),
+        "lang": site.lang,
+        "words": {
+            "query": site.t("editor_query"),
+            "endpoint": site.t("editor_endpoint"),
+            "tabName": site.t("editor_tab_name"),
+            "newTab": site.t("editor_new_tab"),
+        },
     }
-    page = (STATIC / "index.html").read_text(encoding="utf-8")
-    if not ui_built():
-        notice = (
-            "<p class=notice>The query editor is not built: run <code>bash scripts/build-ui.sh</code> "
-            '(needs npm). The endpoint itself works: <a href="/sparql">/sparql</a>, '
-            '<a href="/queries">/queries</a>.</p>'
-        )
-        page = page.replace("<!--notice-->", notice)
-    # JSON inside <script type=application/json>: "</" is escaped so no value can close the element.
-    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
-    return HTMLResponse(page.replace("{{config}}", data).replace("{{endpoint}}", html.escape(config["endpoint"])))
+    triples = description.triples(iri, endpoint.graphs(), state.settings)
+    service = describe(triples, state.labels.get(), state.links, site.lang, iri + "#service")
+    return state.renderer.page(
+        request, "editor.html", site=site, config=config, built=ui_built(), service=service, active="editor"
+    )

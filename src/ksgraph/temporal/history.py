@@ -149,6 +149,11 @@ def _without_repeats(entries: object) -> list[Entry]:
 
 # -- the picture ---------------------------------------------------------------------------------
 
+# At the picture's 11 px font: half the width of a year label ("2025"), and a character's width,
+# on the generous side (wide letters and digits), so the estimate errs towards room to spare.
+YEAR_HALF_WIDTH = 20
+LABEL_CHAR_WIDTH = 6.6
+
 
 def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str = "sv") -> str:
     """A small, self-contained SVG of a timeline: a mark per dated entry, a bar where the time is a span.
@@ -162,7 +167,12 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
     # With nothing dated there is no time axis to draw: the years are only a frame for x().
     first_year = min(days).year if days else 2000
     last_year = max(days).year + 1 if days else first_year + 1
-    left, right, top = 8, width - 200, 8
+    # The axis keeps its width; the margins make room for what is drawn beyond it: half a year
+    # label at each end of the axis, and the entries' labels to its right (measured, not guessed
+    # from a fixed width, so no label is cut at the edge).
+    labels = [_short(f"{e.when} {_entry_label(e, lang)}") for e in dated + undated]
+    left, right, top = YEAR_HALF_WIDTH, YEAR_HALF_WIDTH + width - 208, 8
+    width = max(width, int(right + 6 + max((len(t) for t in labels), default=0) * LABEL_CHAR_WIDTH + 12))
     span = max((dt.date(last_year, 1, 1) - dt.date(first_year, 1, 1)).days, 1)
 
     def x(day: dt.date) -> float:
@@ -170,7 +180,7 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
 
     height = top + row * (len(line.entries) or 1) + 28
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" font-family="sans-serif" font-size="11">',
         f"<title>{_svg_text(_label(line, lang))}</title>",
     ]
@@ -191,7 +201,7 @@ def timeline_svg(line: Timeline, *, width: int = 640, row: int = 18, lang: str =
                 )
         else:
             parts.append(f'<text x="{right - 6}" y="{y + 4:.1f}" fill="#a33" text-anchor="end">?</text>')
-        label = _svg_text(_short(f"{e.when} {_entry_label(e, lang)}"))
+        label = _svg_text(labels[n])
         parts.append(f'<text x="{right + 6}" y="{y + 4:.1f}" fill="#222">{label}</text></g>')
     axis = top + row * (len(line.entries) or 1) + 6
     parts.append(f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#555"/>')
@@ -221,7 +231,7 @@ def _entry_label(e: Entry, lang: str) -> str:
     return (e.label_en if lang == "en" else e.label) or e.label or e.kind
 
 
-def _short(text: str, limit: int = 34) -> str:
+def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
