@@ -20,7 +20,9 @@ from ksgraph.core.settings import Settings
 from ksgraph.http import graphs, queries, sparql, ui
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import ProtocolError
+from ksgraph.http.fast import FastPath
 from ksgraph.http.linked_data import linked_data_routers
+from ksgraph.http.respond import EXPOSED
 from ksgraph.sparql.backend import open_backend
 from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.port import Backend, Unavailable
@@ -136,8 +138,11 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         allow_origins=list(settings.cors_origins),
         allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "DELETE", "HEAD"],
-        allow_headers=["Accept", "Content-Type", "Authorization"],
+        allow_headers=["Accept", "Content-Type", "Authorization", "If-None-Match"],
+        expose_headers=list(EXPOSED),
         max_age=3600,
     )
     app.add_middleware(AccessLog)
+    # Outermost: queries are answered here, before the routing and middleware above (ksgraph.http.fast).
+    app.add_middleware(FastPath, settings=settings, endpoint=lambda: app.state.endpoint)
     return app

@@ -10,14 +10,14 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from ksgraph.http.deps import get_endpoint
 from ksgraph.http.endpoint import Endpoint
-from ksgraph.http.protocol import flag, url_params
+from ksgraph.http.fast import RESERVED, limits_link
+from ksgraph.http.protocol import basis, flag, url_params
+from ksgraph.http.sparql import answer
 from ksgraph.rdfio.negotiation import negotiate
 from ksgraph.sparql.catalogue import NamedQuery
 
 router = APIRouter(tags=["Named queries"])
 EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
-# Query-string names that are not parameters of a named query.
-RESERVED = ("inference", "as_of")
 
 
 def listing(catalogue: dict[str, NamedQuery], base: str) -> list[dict[str, object]]:
@@ -47,7 +47,8 @@ def _html(entries: list[dict[str, object]]) -> str:
 
 @router.get("/queries", summary="The named queries with their questions and parameters")
 async def list_queries(request: Request, endpoint: EndpointDep) -> Response:
-    entries = listing(endpoint.named(), str(request.base_url).rstrip("/"))
+    # Where the listing is, not the server's root: the router may be mounted under a prefix.
+    entries = listing(endpoint.named(), str(request.url.replace(query="")).removesuffix("/queries"))
     if negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
         return HTMLResponse(_html(entries), headers={"Vary": "Accept"})
     return JSONResponse(entries, headers={"Vary": "Accept"})
@@ -58,6 +59,16 @@ async def run_query(name: str, request: Request, endpoint: EndpointDep) -> Respo
     raw = url_params(request)
     params = {k: v[-1] for k, v in raw.items() if k not in RESERVED}
     as_of = raw["as_of"][-1] if raw.get("as_of") else None
-    reply = await endpoint.run_named(name, params, request.headers.get("accept"), flag(raw, "inference", True), as_of)
-    request.state.rows = reply.rows
-    return Response(reply.body, media_type=reply.media_type, headers={"Vary": "Accept"})
+    link = limits_link(request.scope)
+    reply = await endpoint.run_named(
+        name,
+        params,
+        request.headers.get("accept"),
+        flag(raw, "inference", True),
+        as_of,
+        stated_only=basis(raw),
+        truncate=True,
+        link=link,
+        if_none_match=request.headers.get("if-none-match"),
+    )
+    return answer(request, reply, endpoint.settings.max_rows, link)

@@ -6,13 +6,16 @@ import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 
 from ksgraph.core.settings import Settings
 from ksgraph.http import description
 from ksgraph.http.deps import get_endpoint, get_settings
-from ksgraph.http.endpoint import Endpoint, QueryRequest, graph_iris
+from ksgraph.http.endpoint import Endpoint, graph_iris
 from ksgraph.http.errors import ProtocolError, bad_request
-from ksgraph.http.protocol import Operation, authorise, decode_post, flag, url_params
+from ksgraph.http.fast import limits_link
+from ksgraph.http.protocol import Operation, authorise, decode_post, query_request, url_params
+from ksgraph.http.respond import answer_headers
 from ksgraph.http.worker import Reply
 from ksgraph.http.writes import apply_update
 
@@ -21,9 +24,16 @@ EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def _answer(request: Request, reply: Reply) -> Response:
+def answer(request: Request, reply: Reply, max_rows: int, link: str) -> Response:
+    """A query's reply as a response (the lean path, ksgraph.http.fast, writes the same headers)."""
     request.state.rows = reply.rows
-    return Response(reply.body, media_type=reply.media_type, headers={"Vary": "Accept"})
+    headers = answer_headers(reply, max_rows, link)
+    response = Response(b"" if reply.status == 304 else reply.body, status_code=reply.status)
+    response.raw_headers = [
+        *(h for h in response.raw_headers if h[0] == b"content-length"),
+        *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers),
+    ]
+    return response
 
 
 def _endpoint_iri(request: Request) -> str:
@@ -31,18 +41,12 @@ def _endpoint_iri(request: Request) -> str:
 
 
 async def _query(request: Request, endpoint: Endpoint, op: Operation) -> Response:
+    link = limits_link(request.scope)
+    if_none_match = request.headers.get("if-none-match") if request.method != "POST" else None
     reply = await endpoint.query(
-        QueryRequest(
-            text=op.text,
-            accept=request.headers.get("accept"),
-            default_graphs=graph_iris(op.values("default-graph-uri"), "default-graph-uri"),
-            named_graphs=graph_iris(op.values("named-graph-uri"), "named-graph-uri"),
-            inferred=flag(op.params, "inference", True),
-            base_iri=_endpoint_iri(request),
-            as_of=(op.values("as_of") or [None])[-1],
-        )
+        query_request(op, request.headers.get("accept"), _endpoint_iri(request), link, if_none_match)
     )
-    return _answer(request, reply)
+    return answer(request, reply, endpoint.settings.max_rows, link)
 
 
 async def _update(request: Request, endpoint: Endpoint, settings: Settings, op: Operation) -> Response:
@@ -85,6 +89,23 @@ async def sparql_post(request: Request, endpoint: EndpointDep, settings: Setting
     if op.kind == "update":
         return await _update(request, endpoint, settings, op)
     return await _query(request, endpoint, op)
+
+
+@router.get("/sparql/limits", summary="The limits of this endpoint: what a cut answer links to")
+async def sparql_limits(settings: SettingsDep) -> JSONResponse:
+    return JSONResponse(
+        {
+            "max_rows": settings.max_rows,
+            "truncation": f"A query's answer with more than {settings.max_rows} rows (solutions or triples) holds "
+            "its first max_rows rows; the response says so with the header X-SPARQL-MaxRows and, in SPARQL JSON "
+            "and XML results, a link to this document in the head. Page through the rest with ORDER BY, LIMIT and "
+            "OFFSET. A graph download (/rdf-graphs) is refused (400) instead: it is the whole graph or nothing.",
+            "query_timeout_s": settings.query_timeout,
+            "max_query_bytes": settings.max_query_bytes,
+            "max_nesting": settings.max_nesting,
+            "service": settings.allow_service,
+        }
+    )
 
 
 @router.post("/update", summary="Update by POST (needs the write token)")
