@@ -1,4 +1,8 @@
-"""The app factory: ``create_app(settings)`` builds the ASGI app; the lifespan owns the worker pool."""
+"""The app factory: ``create_app(settings)`` builds the FastAPI app; the lifespan owns the worker pool.
+
+``serve_app(settings)`` is what ``ksgraph serve`` runs: the lean path (:mod:`ksgraph.http.fast`)
+in front of that app, outside its middleware, so a query pays for none of it.
+"""
 
 from __future__ import annotations
 
@@ -95,14 +99,17 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     with the app's lifespan and stop with it."""
     source = backend or open_backend(settings)
 
+    current = _Current()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         endpoint = Endpoint(settings, source)
         await endpoint.start()
-        app.state.endpoint = endpoint
+        app.state.endpoint = current.endpoint = endpoint
         try:
             yield
         finally:
+            current.endpoint = None
             await endpoint.close()
 
     app = FastAPI(
@@ -117,6 +124,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.current = current
     app.add_exception_handler(ProtocolError, _error)
     app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(Unavailable, _unavailable)
@@ -143,6 +151,21 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         max_age=3600,
     )
     app.add_middleware(AccessLog)
-    # Outermost: queries are answered here, before the routing and middleware above (ksgraph.http.fast).
-    app.add_middleware(FastPath, settings=settings, endpoint=lambda: app.state.endpoint)
     return app
+
+
+class _Current:
+    """The running endpoint, for the lean path (a plain attribute: ``app.state`` costs more per request)."""
+
+    endpoint: Endpoint | None = None
+
+    def get(self) -> Endpoint:
+        if self.endpoint is None:
+            raise Unavailable("the endpoint is starting or stopping")
+        return self.endpoint
+
+
+def serve_app(settings: Settings, backend: Backend | None = None) -> FastPath:
+    """The ASGI application ``ksgraph serve`` runs: :func:`create_app`'s, with the lean path in front."""
+    app = create_app(settings, backend)
+    return FastPath(app, settings=settings, endpoint=app.state.current.get)

@@ -174,22 +174,23 @@ class Endpoint:
             tabular=tabular,
             graph=graph,
             max_rows=self.settings.max_rows,
-            as_of=as_of_day(request.as_of, self.settings.today()),
+            as_of=as_of_day(request.as_of, self.settings.today()) if request.as_of else None,
             truncate=request.truncate,
             link=request.link,
         )
         if self.executor.remote or not deterministic(checked.shape):
             return self._checked_reply(await self.executor.run(job))
         token = version_token(version)
-        tag = etag(token, job)
-        if matches(request.if_none_match, tag):
-            return Reply(304, etag=tag)
         cache = self.cache
         if cache.enabled:
             cache.version(token)
             kept = cache.get(job)
             if kept is not None:
-                return kept
+                assert kept.etag is not None
+                return Reply(304, etag=kept.etag) if matches(request.if_none_match, kept.etag) else kept
+        tag = etag(token, job)
+        if matches(request.if_none_match, tag):
+            return Reply(304, etag=tag)
         reply = replace(self._checked_reply(await self.executor.run(job)), etag=tag)
         if cache.enabled:
             stored = cache.put(job, replace(reply, cache="hit"))

@@ -20,8 +20,10 @@ body it has read is handed on with the request.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
 from starlette.datastructures import URL
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,14 +61,29 @@ class _Decline(Exception):
         self.body = body
 
 
-def limits_link(scope: Scope) -> str:
+def origin(scope: Scope) -> str:
+    """``scheme://host[:port]`` of a request, as Starlette's ``URL(scope=…)`` writes it (cheaply, from the
+    Host header, when that is a plain host name or address)."""
+    host = next((v for k, v in scope["headers"] if k == b"host"), None)
+    scheme = scope.get("scheme", "http")
+    if host is not None and _PLAIN_HOST.fullmatch(host):
+        return f"{scheme}://{host.decode('latin-1')}"
+    url = URL(scope=scope).components
+    return f"{url.scheme}://{url.netloc}" if url.netloc else ""
+
+
+_PLAIN_HOST = re.compile(rb"[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
+
+
+def limits_link(scope: Scope, base: str | None = None) -> str:
     """The absolute URL of the endpoint's description of its limits (what a cut answer links to), for a
-    request to ``…/sparql`` or ``…/queries/NAME`` wherever the endpoint is mounted (ksgraph.http.router)."""
+    request to ``…/sparql`` or ``…/queries/NAME`` wherever the endpoint is mounted (ksgraph.http.router).
+    ``base``: the request's :func:`origin`, where the caller has it."""
     path: str = scope["path"]
     cut = path.rfind("/queries/")
     if cut < 0:
         cut = path.rfind("/sparql")
-    return str(URL(scope=scope).replace(path=path[: max(cut, 0)] + "/sparql/limits", query=""))
+    return (origin(scope) if base is None else base) + quote(path[: max(cut, 0)]) + "/sparql/limits"
 
 
 def error_reply(exc: Exception) -> tuple[int, str, dict[str, str]]:
@@ -113,11 +130,11 @@ class FastPath:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        # The first of repeated headers, as Starlette's Headers.get gives it.
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(scope["headers"])}
-        link = limits_link(scope)
+        headers = _headers(scope)
+        base = origin(scope)
+        link = limits_link(scope, base)
         try:
-            reply = await handler(scope, receive, headers, path, link)
+            reply = await handler(scope, receive, headers, base, link)
         except _Decline as declined:
             await self.app(scope, _replay(declined.body, receive) if declined.body is not None else receive, send)
             return
@@ -137,7 +154,7 @@ class FastPath:
         await self._send(scope, send, headers, reply.status, out, reply.body)
         self._log(scope, reply.status, started, reply.rows)
 
-    async def _sparql(self, scope: Scope, receive: Receive, headers: dict[str, str], path: str, link: str) -> Reply:
+    async def _sparql(self, scope: Scope, receive: Receive, headers: dict[str, str], base: str, link: str) -> Reply:
         params = parse_params(scope.get("query_string", b""))
         if scope["method"] == "POST":
             media, charset = parse_media_type(headers.get("content-type", ""))
@@ -156,17 +173,16 @@ class FastPath:
             if "update" in params or not queries or len(queries) != 1:
                 raise _Decline()  # the Service Description, a page, or a protocol error the route explains
             op = Operation("query", queries[0], params)
-        url = URL(scope=scope)
         request = query_request(
             op,
             headers.get("accept"),
-            str(url.replace(query="", fragment="")),
+            base + quote(scope["path"]),
             link,
             headers.get("if-none-match") if scope["method"] != "POST" else None,
         )
         return await self.endpoint().query(request)
 
-    async def _named(self, scope: Scope, receive: Receive, headers: dict[str, str], path: str, link: str) -> Reply:
+    async def _named(self, scope: Scope, receive: Receive, headers: dict[str, str], base: str, link: str) -> Reply:
         accept = headers.get("accept")
         if accept and ("html" in accept):
             raise _Decline()  # a browser: the page of the named query
@@ -174,7 +190,7 @@ class FastPath:
         params = {k: v[-1] for k, v in raw.items() if k not in RESERVED}
         as_of = raw["as_of"][-1] if raw.get("as_of") else None
         return await self.endpoint().run_named(
-            path[len("/queries/") :],
+            scope["path"].rpartition("/queries/")[2],
             params,
             accept,
             flag(raw, "inference", True),
@@ -222,6 +238,21 @@ class FastPath:
                 (time.perf_counter() - started) * 1000,
                 rows,
             )
+
+
+# The request headers the lean path reads.
+_WANTED = frozenset({b"accept", b"content-type", b"content-length", b"origin", b"if-none-match"})
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    """The headers the lean path reads, each the first of its name (as Starlette's ``Headers.get``)."""
+    found: dict[str, str] = {}
+    for key, value in scope["headers"]:
+        if key in _WANTED:
+            name = key.decode("latin-1")
+            if name not in found:
+                found[name] = value.decode("latin-1")
+    return found
 
 
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from urllib.parse import parse_qs, parse_qsl
+from urllib.parse import unquote_plus
 
 from fastapi import Request
 
@@ -85,8 +85,21 @@ def url_params(request: Request) -> dict[str, list[str]]:
 
 def parse_params(query_string: bytes) -> dict[str, list[str]]:
     """The parameters of a URL's query string, each with its values in order (as Starlette reads them)."""
+    return _pairs(query_string.decode("latin-1"))
+
+
+def _pairs(text: str) -> dict[str, list[str]]:
+    """``name=value&…`` decoded as ``urllib.parse.parse_qs(text, keep_blank_values=True)`` does, in a
+    fraction of its time (it spends most of it on generality a request does not need)."""
     params: dict[str, list[str]] = {}
-    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+    for part in text.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        if "%" in key or "+" in key:
+            key = unquote_plus(key, errors="replace")
+        if "%" in value or "+" in value:
+            value = unquote_plus(value, errors="replace")
         params.setdefault(key, []).append(value)
     return params
 
@@ -114,7 +127,7 @@ async def decode_post(request: Request, settings: Settings) -> Operation:
 def decode_body(media: str, body: bytes, params: dict[str, list[str]]) -> Operation:
     """The operation a POST body of ``media`` (checked by :func:`check_post`) carries; ``params`` from the URL."""
     if media == FORM:
-        form = parse_qs(_utf8(body, "form body"), keep_blank_values=True)
+        form = _pairs(_utf8(body, "form body"))
         for key, values in form.items():
             params.setdefault(key, []).extend(values)
         if "query" in form and "update" in form:

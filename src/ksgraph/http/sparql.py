@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -13,7 +14,7 @@ from ksgraph.http import description
 from ksgraph.http.deps import get_endpoint, get_settings
 from ksgraph.http.endpoint import Endpoint, graph_iris
 from ksgraph.http.errors import ProtocolError, bad_request
-from ksgraph.http.fast import limits_link
+from ksgraph.http.fast import limits_link, origin
 from ksgraph.http.protocol import Operation, authorise, decode_post, query_request, url_params
 from ksgraph.http.respond import answer_headers
 from ksgraph.http.worker import Reply
@@ -37,7 +38,8 @@ def answer(request: Request, reply: Reply, max_rows: int, link: str) -> Response
 
 
 def _endpoint_iri(request: Request) -> str:
-    return str(request.url.replace(query="", fragment=""))
+    # As the lean path computes it (a query's base IRI is part of its answer).
+    return origin(request.scope) + quote(request.scope["path"])
 
 
 async def _query(request: Request, endpoint: Endpoint, op: Operation) -> Response:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Column, Table
 
 from ksgraph.cli.app import StoreOption, err, fail, out, settings_for
 from ksgraph.sparql.catalogue import named_queries
@@ -58,7 +57,6 @@ def query(
     """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only, --stated-only), as of a date."""
     import pyoxigraph as ox
 
-    from ksgraph.core.terms import term_text
     from ksgraph.rdfio.results import write_solutions
     from ksgraph.sparql.catalogue import NamedQuery, parse_named_query
     from ksgraph.sparql.params import bind_params
@@ -72,6 +70,8 @@ def query(
     except QueryError as exc:
         raise fail(str(exc)) from None
     if list_:
+        from rich.table import Column, Table
+
         # Names are what users copy into the next command: never truncated or wrapped.
         table = Table(
             Column("name", no_wrap=True, min_width=max(len(n) for n in catalogue)),
@@ -131,6 +131,10 @@ def query(
         sys.stdout.buffer.write(write_solutions(variables, table_rows, fmt.value))
         sys.stdout.buffer.flush()
     else:
+        from rich.table import Table
+
+        from ksgraph.core.terms import term_text
+
         table = Table(*variables, title=named.question or None, title_justify="left")
         for row in table_rows:
             table.add_row(*(term_text(t) for t in row))

@@ -36,7 +36,7 @@ def serve(
 
     import uvicorn
 
-    from ksgraph.http import create_app
+    from ksgraph.http import serve_app
     from ksgraph.sparql.backend import open_backend
 
     settings = settings_for(store, backend=backend)
@@ -55,7 +55,7 @@ def serve(
     where = f"the remote store {backend}" if backend else str(settings.store_dir)
     err.print(f"serving {where} at http://{host}:{port}/ ({mode}, timeout {settings.query_timeout:g} s)")
     # uvicorn's own access log is off: ksgraph.access logs each request with its duration.
-    uvicorn.run(create_app(settings, source), host=host, port=port, access_log=False, log_level="info")
+    uvicorn.run(serve_app(settings, source), host=host, port=port, access_log=False, log_level="info")
 
 
 def _check_backend(backend: Backend) -> None:
