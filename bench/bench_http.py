@@ -127,7 +127,8 @@ def stage(size: str, home: Path, store: Path, nquads: Path, work: Path, lim: dic
     subprocess.run(command, check=True, timeout=7200)
     result = json.loads(output.read_text(encoding="utf-8"))
     result["seconds"] = round(time.monotonic() - started, 1)
-    result["quads"] = sum(1 for _ in open(nquads, "rb"))
+    with open(nquads, "rb") as handle:
+        result["quads"] = sum(1 for _ in handle)
     return result
 
 
@@ -163,13 +164,13 @@ def markdown(report: dict[str, Any]) -> str:
     for size, r in report["sizes"].items():
         q = r.get("ratios", {})
 
-        def g(key: str) -> str:
+        def g(key: str, q: dict[str, Any] = q) -> str:
             entry = q.get(key, {})
             value = entry.get("ksgraph_over_other")
             mark = f" (≥: {entry['other_capped']} capped)" if entry.get("other_capped") else ""
             return f"{_f(value, 3)}×{mark}" if value else "–"
 
-        def t(other: str, field: str) -> str:
+        def t(other: str, field: str, q: dict[str, Any] = q) -> str:
             d = q.get(f"throughput distinct ksgraph/{other}", {}).get(field)
             p = q.get(f"throughput repeated ksgraph/{other}", {}).get(field)
             return f"{_f(d)} / {_f(p)}"

@@ -31,6 +31,7 @@ import json
 import math
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,12 +47,12 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 import httpx  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from bench_endpoint import percentile  # noqa: E402
-from suite.procs import Server, serving, tree  # noqa: E402
-from suite.rdflib_peer import Endpoint as RdflibEndpoint  # noqa: E402
-from suite.rdflib_peer import in_memory  # noqa: E402
 
 from ksgraph.http.launch import free_port  # noqa: E402
 from ksgraph.store.versions import GraphStore  # noqa: E402
+from suite.procs import Server, serving, tree  # noqa: E402
+from suite.rdflib_peer import Endpoint as RdflibEndpoint  # noqa: E402
+from suite.rdflib_peer import in_memory  # noqa: E402
 
 ACCEPT = {"Accept": "application/sparql-results+json"}
 SERVERS = ("ksgraph", "oxigraph", "rdflib")
@@ -103,7 +104,14 @@ def latency(
             times: dict[str, list[float]] = {s: [] for s in urls}
             stats: dict[str, dict[str, Any]] = {s: {"query": name} for s in urls}
 
-            def one(server: str, body: str, timed: bool) -> None:
+            def one(
+                server: str,
+                body: str,
+                timed: bool,
+                name: str = name,
+                stats: dict[str, dict[str, Any]] = stats,
+                times: dict[str, list[float]] = times,
+            ) -> None:
                 try:
                     elapsed, stats[server]["rows"] = ask(clients[server], urls[server], body, cap)
                     if timed:
@@ -210,7 +218,7 @@ def wrk(
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + cap + 60)
     used = cpu_seconds(pid) - before
     text = done.stdout
-    result: dict[str, Any] = {"command": " ".join(command[:-3] + [script.name, base])}
+    result: dict[str, Any] = {"command": " ".join([*command[:-3], script.name, base])}
     if m := re.search(r"(\d+) requests in ([\d.]+)(\w+)", text):
         result["requests"] = int(m[1])
     if m := re.search(r"Requests/sec:\s*([\d.]+)", text):
@@ -404,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
             report["servers"][name]["peak_mib"] = server.peak_mib()
         if rdflib is not None:
             report["servers"]["rdflib"]["peak_mib"] = rdflib.peak_mib()
+    shutil.rmtree(work, ignore_errors=True)
     report["ratios"] = ratios(report, args.cap)
     report["load_average_after"] = list(os.getloadavg())
     args.output.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import PREFIXES, XSD
+from ksgraph.core.namespaces import PREFIXES, XSD
 
 # Media types per answer kind, the first one the default. Aliases map to the same writer.
 TABULAR: dict[str, str] = {

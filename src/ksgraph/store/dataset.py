@@ -24,7 +24,7 @@ from typing import Final
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import DATA_GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from ksgraph.core.namespaces import DATA_GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 INTERPRETATIONS_GRAPH: Final = DATA_GRAPH_BASE + "interpretations"
 GENERAL_KNOWLEDGE_GRAPH: Final = DATA_GRAPH_BASE + "general-knowledge"

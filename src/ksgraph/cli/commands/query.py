@@ -62,7 +62,6 @@ def query(
     from ksgraph.sparql.params import bind_params
     from ksgraph.sparql.run import rows, run
     from ksgraph.store.dataset import View
-    from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of, summary
 
     settings = settings_for(store)
     try:
@@ -108,12 +107,20 @@ def query(
             known = ", ".join(catalogue) or "none"
             raise fail(f"no query file or named query {query_!r} (named queries: {known})")
         substitutions = bind_params(named, raw) if named.params else _no_params(named, raw)
-        on = parse_as_of(as_of or default_as_of(named.text), today=settings.today())
+        if as_of is not None and as_of.strip().lower() == "all":
+            # The whole graph: the time model (and rdflib, which its vocabulary imports) is not needed.
+            on = None
+        else:
+            from ksgraph.temporal.asof import default_as_of, parse_as_of
+
+            on = parse_as_of(as_of or default_as_of(named.text), today=settings.today())
         source = GraphStore(settings.store_dir).open_read()
         view = View(inferred=not asserted_only, stated_only=stated_only)
         if on is None:
             result = run(source, named.text, view=view, substitutions=substitutions)
         else:
+            from ksgraph.temporal.asof import query_as_of, summary
+
             answer = query_as_of(source, named.text, on, view=view, substitutions=substitutions)
             result = answer.result
             err.print(summary(answer.snapshot), markup=False)
