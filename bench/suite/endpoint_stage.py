@@ -222,17 +222,24 @@ def wrk(
     if m := re.search(r"(\d+) requests in ([\d.]+)(\w+)", text):
         result["requests"] = int(m[1])
     if m := re.search(r"Requests/sec:\s*([\d.]+)", text):
-        result["rps"] = float(m[1])
+        result["wrk_rps"] = float(m[1])
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", text):
         result["non_2xx"] = int(m[1])
+    if m := re.search(r"requests in ([\d.]+)(ms|s|m)\b", text):
+        seconds_taken = float(m[1]) * {"ms": 0.001, "s": 1.0, "m": 60.0}[m[2]]
+        # Requests per second counts answers only: wrk counts a refusal or a reset as a request too.
+        answered = result.get("requests", 0) - result.get("non_2xx", 0)
+        result["rps"] = round(answered / seconds_taken, 2) if seconds_taken else None
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text):
         result["socket_errors"] = sum(int(x) for x in m.groups())
     if m := re.search(r"\s50%\s+([\d.]+)(us|ms|s)", text):
         result["p50_ms"] = float(m[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m[2]]
     if result.get("requests"):
         result["cpu_us_per_request"] = round(used / result["requests"] * 1e6, 1)
-    if done.returncode != 0 or "rps" not in result:
+    if done.returncode != 0 or "wrk_rps" not in result:
         result["error"] = (done.stderr or text)[-400:]
+    elif result.get("non_2xx", 0) > 0.01 * result.get("requests", 0):
+        result["error"] = f"{result['non_2xx']} of {result['requests']} answers were not 2xx"
     return result
 
 
