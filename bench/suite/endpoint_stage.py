@@ -177,6 +177,14 @@ end
 """
 
 
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process and all its descendants (as /proc shows them now)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -329,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.memory_cap:
                 report["rdflib"]["memory"] = [in_memory(dataset, n, t, args.memory_cap) for n, t in texts.items()]
             rdflib = RdflibEndpoint(dataset)
-            report["servers"]["rdflib"] = {"startup_s": round(rdflib.start(), 2)}
+            # A fork of a 1M-quad graph takes minutes to answer on a busy machine (its pages are copied as touched).
+            report["servers"]["rdflib"] = {"startup_s": round(rdflib.start(timeout=600), 2)}
             stack.callback(rdflib.stop)
         env = {**os.environ, "KSGRAPH_QUERY_TIMEOUT": str(args.cap), "KSGRAPH_WORKERS": str(os.cpu_count() or 2)}
         if args.home:
@@ -379,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         def restart_rdflib() -> None:
             assert rdflib is not None
             rdflib.stop()
-            rdflib.start()
+            rdflib.start(timeout=600)
             urls["rdflib"] = rdflib.url
 
         restart = {"rdflib": restart_rdflib} if rdflib else {}
@@ -388,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         entities = lookups(version.path)
         report["lookups"] = len(entities)
         pids = {"ksgraph": ksgraph.process.pid, "oxigraph": oxigraph.process.pid}
+        logs = {"ksgraph": ksgraph.log, "oxigraph": oxigraph.log}
         if rdflib is not None:
             pids["rdflib"] = rdflib.pid
         report["throughput"] = {}
@@ -410,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
                     pids[server],
                     work,
                 )
+                if server in logs and not alive(pids[server]):
+                    runs[server]["died"] = logs[server].read_text(errors="replace")[-1500:]
                 say(
                     f"throughput {mode} {server}: {runs[server].get('rps')} req/s, "
                     f"{runs[server].get('cpu_us_per_request')} µs CPU per request"
@@ -419,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
             report["servers"][name]["peak_mib"] = server.peak_mib()
         if rdflib is not None:
             report["servers"]["rdflib"]["peak_mib"] = rdflib.peak_mib()
+    for log in work.glob("*.log"):  # the servers' logs, kept beside the report
+        shutil.copy(log, args.output.with_name(f"{args.output.stem}-{log.name}"))
     shutil.rmtree(work, ignore_errors=True)
     report["ratios"] = ratios(report, args.cap)
     report["load_average_after"] = list(os.getloadavg())

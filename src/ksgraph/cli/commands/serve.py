@@ -49,6 +49,12 @@ def serve(
     if backend:
         _check_backend(source)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # One access-log line per request: spare each record what the format never shows (the logging
+    # HOWTO's "Optimization": no caller lookup, thread, process or multiprocessing names).
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     # httpx logs every request to the backend at INFO; the access log already has one line per request.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     mode = "read-write (token set)" if settings.writable else "read-only"
