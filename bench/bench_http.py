@@ -181,6 +181,36 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {g('warm ksgraph/oxigraph')} | {g('warm ksgraph/rdflib')} | {t('oxigraph', 'rps')} "
             f"| {t('oxigraph', 'cpu_per_request')} | {t('rdflib', 'rps')} |"
         )
+    fresh = report.get("throughput_fresh", {})
+    if fresh:
+        lines += [
+            "",
+            "Throughput again on freshly started servers (`endpoint_stage.py --throughput-only`, no rdflib, right "
+            "after the runs above): in those runs Oxigraph's server had died during its first 32-client run at "
+            "every size (see below), so these are the figures the throughput ratios to Oxigraph rest on.",
+            "",
+            "| size | load before | ksgraph req/s distinct (µs CPU) | Oxigraph req/s distinct (µs CPU) "
+            "| ksgraph req/s repeated (µs CPU) | Oxigraph req/s repeated (µs CPU) | ratio distinct / repeated |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for size, run in fresh.items():
+            t = run.get("throughput", {})
+
+            def cell(mode: str, server: str, t: dict[str, Any] = t) -> str:
+                entry = t.get(mode, {}).get(server, {})
+                died = " (died)" if entry.get("died") else ""
+                return f"{_f(entry.get('rps'), 0)} ({_f(entry.get('cpu_us_per_request'), 0)}){died}"
+
+            q = run.get("ratios", {})
+            ratio = (
+                f"{_f(q.get('throughput distinct ksgraph/oxigraph', {}).get('rps'))} / "
+                f"{_f(q.get('throughput repeated ksgraph/oxigraph', {}).get('rps'))}"
+            )
+            lines.append(
+                f"| {size} | {_f(run.get('load_average_before', [None])[0], 1)} | {cell('distinct', 'ksgraph')} "
+                f"| {cell('distinct', 'oxigraph')} | {cell('repeated', 'ksgraph')} | {cell('repeated', 'oxigraph')} "
+                f"| {ratio} |"
+            )
     for size, r in report["sizes"].items():
         servers = [s for s in ("ksgraph", "oxigraph", "rdflib") if s in r.get("cold", {})]
         lines += ["", f"## {size}", "", "Median ms per query (cold / warm); `>cap` did not answer within the cap.", ""]
@@ -206,6 +236,17 @@ def markdown(report: dict[str, Any]) -> str:
                 )
                 + " |"
             )
+        dead = [
+            s
+            for s in servers
+            for m in ("distinct", "repeated")
+            if r.get("throughput", {}).get(m, {}).get(s, {}).get("died")
+        ]
+        if dead:
+            lines += [
+                "",
+                f"Died during a throughput run: {', '.join(sorted(set(dead)))} (the end of its log is in http.json).",
+            ]
     return "\n".join(lines) + "\n"
 
 

@@ -309,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10, help="seconds of each throughput run")
     parser.add_argument("--memory-cap", type=float, default=0, help="also time rdflib in memory, each query capped")
+    parser.add_argument("--throughput-only", action="store_true", help="fresh servers, throughput runs only")
     args = parser.parse_args(argv)
     texts: dict[str, str] = json.loads(args.queries.read_text(encoding="utf-8"))
     version = GraphStore(args.store).current()
@@ -392,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             urls["rdflib"] = rdflib.url
 
         restart = {"rdflib": restart_rdflib} if rdflib else {}
-        for mode in ("cold", "warm"):
+        for mode in () if args.throughput_only else ("cold", "warm"):
             report[mode] = latency(urls, texts, mode, requests, args.budget, args.cap, capped, restart)
         entities = lookups(version.path)
         report["lookups"] = len(entities)
