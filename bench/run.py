@@ -29,7 +29,6 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ sys.path.insert(0, str(HERE))
 
 from suite.procs import Child, kill_all, log, run  # noqa: E402
 from suite.report import write_outputs  # noqa: E402
-from suite.servers import ksgraph_http, oxigraph_http, query_texts  # noqa: E402
+from suite.servers import query_texts  # noqa: E402
 
 from ksgraph.sparql.catalogue import named_queries  # noqa: E402
 
@@ -198,6 +197,58 @@ def rdflib_peers(nquads: Path, texts: dict[str, str], work: Path, lim: dict[str,
     return result
 
 
+def http_stage(
+    stages: dict[str, Any],
+    store: Path,
+    home: Path,
+    nquads: Path,
+    texts: dict[str, str],
+    work: Path,
+    lim: dict[str, Any],
+    env: dict[str, str],
+) -> None:
+    """The three servers cold, warm and under 32 clients (bench/suite/endpoint_stage.py), one child process.
+
+    Also fills the older stage records the report reads: ``http`` (the cold figures of ksgraph and
+    Oxigraph) and ``rdflib`` (rdflib in memory and rdflib-endpoint cold)."""
+    queries = work / "queries.json"
+    queries.write_text(json.dumps(texts), encoding="utf-8")
+    output = work / "endpoint-stage.json"
+    command = [sys.executable, str(HERE / "suite" / "endpoint_stage.py"), "--store", str(store), "--home", str(home)]
+    command += ["--nquads", str(nquads), "--queries", str(queries), "--output", str(output)]
+    command += ["--requests", str(lim["http_requests"]), "--rdflib-requests", str(lim["rdflib_http_requests"])]
+    command += ["--budget", str(lim["http_budget_s"]), "--cap", str(lim["rdflib_http_cap_s"])]
+    command += ["--memory-cap", str(lim["rdflib_query_cap_s"]), "--seconds", "5" if lim["http_requests"] <= 3 else "10"]
+    per_query = 2 * (lim["http_budget_s"] + 3 * lim["rdflib_http_cap_s"]) + lim["rdflib_query_cap_s"]
+    child = run(command, env=env, timeout=lim["rdflib_load_cap_s"] + len(texts) * per_query + 600, echo=True)
+    if child.returncode != 0 or not output.exists():
+        error = "time limit" if child.timed_out else f"exit {child.returncode}: {child.stderr_text(10)}"
+        stages["endpoint"] = {"error": error, "seconds": child.seconds}
+        stages["http"] = {"ksgraph": {"error": error}, "oxigraph": {"error": error}}
+        stages["rdflib"] = {"error": error, "seconds": child.seconds, "peak_mib": child.peak_mib}
+        return
+    result = json.loads(output.read_text(encoding="utf-8"))
+    result["seconds"] = child.seconds
+    stages["endpoint"] = result
+    servers = result.get("servers", {})
+    stages["http"] = {
+        name: {**servers.get(name, {}), "queries": list(result["cold"][name].values())}
+        for name in ("ksgraph", "oxigraph")
+        if name in result.get("cold", {})
+    }
+    rdflib = result.get("rdflib", {})
+    stages["rdflib"] = {
+        **rdflib,
+        "http": list(result.get("cold", {}).get("rdflib", {}).values()),
+        "http_startup_s": servers.get("rdflib", {}).get("startup_s"),
+        "http_peak_mib": servers.get("rdflib", {}).get("peak_mib"),
+        "cap_s": lim["rdflib_query_cap_s"],
+        "http_cap_s": lim["rdflib_http_cap_s"],
+        "seconds": child.seconds,
+        "peak_mib": child.peak_mib,
+    }
+
+
 def small_import(store: Path, env: dict[str, str], work: Path, lim: dict[str, Any], size: str) -> dict[str, Any]:
     """~1k new triples (a separate generator batch with IRIs of its own) imported into the large store.
 
@@ -300,26 +351,9 @@ def one_size(label: str, triples: int, quick: bool, keep: bool, whole_import: bo
             record["quads"] = sum(1 for _ in handle)
 
         texts = query_texts(home / "queries")
-        http: dict[str, Any] = {}
-        stages["http"] = http
-        args = (texts, lim["http_requests"], lim["http_budget_s"], lim["http_timeout_s"])
-        servers: dict[str, Callable[[], dict[str, Any]]] = {
-            "ksgraph": lambda: ksgraph_http(CLI, store, env, work, *args),
-            "oxigraph": lambda: oxigraph_http(BIN / "oxigraph", store, work, *args),
-        }
-        for name, measure_server in servers.items():
-            log(f"{label} http {name}: starting")
-            began = time.monotonic()
-            try:
-                http[name] = measure_server()
-            except Exception as exc:  # one server failing is a finding, not the end of the suite
-                http[name] = {"error": f"{type(exc).__name__}: {str(exc)[:400]}"}
-            http[name]["seconds"] = round(time.monotonic() - began, 2)
-            log(f"{label} http {name}: {http[name]['seconds']} s, peak {http[name].get('peak_mib')} MiB")
-
-        log(f"{label} rdflib (in memory, then rdflib-endpoint): loading {record['quads']} quads")
-        stages["rdflib"] = rdflib_peers(nquads, texts, work, lim)
-        log(f"{label} rdflib: {stages['rdflib']['seconds']:.1f} s, peak {stages['rdflib']['peak_mib']:.0f} MiB")
+        log(f"{label} http: ksgraph serve, Oxigraph server and rdflib-endpoint ({record['quads']} quads)")
+        http_stage(stages, store, home, nquads, texts, work, lim, env)
+        log(f"{label} http: {stages['endpoint'].get('seconds')} s")
 
         stages["import"] = small_import(store, env, work, lim, label)
         return record

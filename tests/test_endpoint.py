@@ -346,11 +346,39 @@ def test_timeout_is_503_and_the_server_recovers(server: Running) -> None:
     assert post(server, "ASK {}").json()["boolean"] is True
 
 
-def test_too_many_rows_is_refused_with_a_hint(server: Running) -> None:
-    response = post(server, "SELECT * WHERE { ?s ?p ?o }")
+def test_too_many_rows_are_cut_and_say_so(server: Running, local: ox.Store) -> None:
+    everything = "SELECT * WHERE { ?s ?p ?o }"
+    assert len(list(local.query(everything))) > MAX_ROWS
+    response = post(server, everything)
+    assert response.status_code == 200
+    assert response.headers["x-sparql-maxrows"] == str(MAX_ROWS)
+    doc = response.json()
+    assert len(doc["results"]["bindings"]) == MAX_ROWS
+    # The head links to the endpoint's description of the limit, which says how to page.
+    (link,) = doc["head"]["link"]
+    assert response.headers["link"] == f'<{link}>; rel="describedby"'
+    limits = httpx.get(link).json()
+    assert limits["max_rows"] == MAX_ROWS and "OFFSET" in limits["truncation"]
+    csv_answer = post(server, everything, accept="text/csv")
+    assert csv_answer.headers["x-sparql-maxrows"] == str(MAX_ROWS)
+    assert len(csv_answer.text.splitlines()) == MAX_ROWS + 1  # the header, then the rows kept
+    xml = post(server, everything, accept="application/sparql-results+xml").text
+    assert f'<link href="{link}"/>' in xml and xml.count("<result>") == MAX_ROWS
+    graph = post(server, "CONSTRUCT WHERE { ?s ?p ?o }", accept="application/n-triples")
+    assert graph.headers["x-sparql-maxrows"] == str(MAX_ROWS)
+    assert len(graph.text.splitlines()) == MAX_ROWS
+    # An answer within the limit carries no signal, also one of exactly MAX_ROWS rows.
+    for query in ("SELECT * WHERE { ?s ?p ?o } LIMIT 10", f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {MAX_ROWS}"):
+        within = post(server, query)
+        assert "x-sparql-maxrows" not in within.headers and "link" not in within.json()["head"]
+    exactly = post(server, f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {MAX_ROWS}").json()
+    assert len(exactly["results"]["bindings"]) == MAX_ROWS
+
+
+def test_a_graph_download_over_the_row_limit_is_refused_whole(server: Running) -> None:
+    response = httpx.get(f"{server.url}/rdf-graphs", params={"default": ""})
     assert response.status_code == 400
-    assert f"more than {MAX_ROWS} rows" in response.text and "LIMIT" in response.text
-    assert post(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 10").status_code == 200
+    assert f"more than {MAX_ROWS} triples" in response.text and "LIMIT" in response.text
 
 
 def test_protocol_misuse_is_4xx(server: Running) -> None:

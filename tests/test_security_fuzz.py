@@ -187,6 +187,7 @@ def api(server: Running, named: dict[str, list[str]]) -> schemathesis.BaseSchema
 OPERATIONS = [
     ("GET", "/sparql"),
     ("POST", "/sparql"),
+    ("GET", "/sparql/limits"),
     ("POST", "/update"),
     ("GET", "/rdf-graphs"),
     ("PUT", "/rdf-graphs"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -75,3 +76,38 @@ def test_reporting_lines_stated_only_through_the_cli(built_settings: Settings) -
     assert len(npo_to_sks) == 26 and {r["basis"] for r in npo_to_sks} == {KS + "interpretation"}
     assert not [r for r in stated if r["group"].startswith(ID + "npo/")]
     assert {(r["reportsTo"], r["basis"]) for r in stated if r["group"] == SKS} >= {(HSD, KS + "stated")}
+
+
+def test_basis_stated_over_http_answers_as_the_cli_does(site: httpx.Client, built_settings: Settings) -> None:
+    """``basis=stated`` on /sparql and /queries/NAME: the same stated closure as ``--stated-only``,
+    so the stated facts' own inferences stay and the interpreted ones go."""
+
+    def ask(s: str, p: str, o: str, **params: str) -> bool:
+        reply = site.get(
+            "/sparql",
+            params={"query": f"ASK {{ <{s}> <{p}> <{o}> }}", **params},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert reply.status_code == 200, reply.text
+        return bool(reply.json()["boolean"])
+
+    assert ask(NPO, KS + "ultimatelyReportsTo", HSD)
+    assert not ask(NPO, KS + "ultimatelyReportsTo", HSD, basis="stated")
+    assert ask(SKS, KS + "ultimatelyReportsTo", HSD, basis="stated")
+    assert ask(NPO, KS + "level", KS + "macro", basis="stated")
+    assert not ask(NPO, KS + "level", KS + "macro", basis="stated", inference="false")
+
+    def lines(**params: str) -> list[dict[str, str]]:
+        reply = site.get("/queries/reporting-lines", params={"as_of": "all", **params}, headers={"Accept": "text/csv"})
+        assert reply.status_code == 200, reply.text
+        return list(csv.DictReader(io.StringIO(reply.text)))
+
+    done = run_cli(
+        "query", "reporting-lines", "--format", "csv", "--as-of", "all", "--stated-only", store=built_settings.store_dir
+    )
+    cli = sorted(map(sorted, (r.items() for r in csv.DictReader(io.StringIO(done.stdout)))))
+    assert sorted(map(sorted, (r.items() for r in lines(basis="stated")))) == cli
+    assert len(lines()) > len(cli)
+
+    wrong = site.get("/queries/reporting-lines", params={"basis": "editor"})
+    assert wrong.status_code == 400 and "basis" in wrong.text

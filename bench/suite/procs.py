@@ -36,6 +36,7 @@ class Child:
     stdout: Path | None
     stderr: list[tuple[float, str]] = field(default_factory=list)  # (seconds since start, line)
     stopped: bool = False  # killed on purpose when its stderr reached ``stop_at``
+    cpu_s: float = 0.0  # user + system CPU seconds of the child (and the descendants it waited for)
 
     @property
     def timed_out(self) -> bool:
@@ -133,6 +134,7 @@ def run(
             stdout=stdout,
             stderr=lines,
             stopped=stopped.is_set(),
+            cpu_s=round(usage.ru_utime + usage.ru_stime, 3),  # type: ignore[attr-defined]
         )
     finally:
         if stdout:

@@ -7,6 +7,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from . import endpoint_report
+
 GIB = 1024.0
 GOAL_SIZE = "1M"
 
@@ -252,7 +254,9 @@ def markdown(suite: dict[str, Any]) -> str:
             ]
     lines += ["## Goals", ""]
     lines += _table(
-        ["goal", "measured", "status"], [[g["goal"], g["measured"], g["status"]] for g in goals(suite)], "lll"
+        ["goal", "measured", "status"],
+        [[g["goal"], g["measured"], g["status"]] for g in goals(suite) + endpoint_report.goals(suite)],
+        "lll",
     )
 
     rows = []
@@ -322,6 +326,7 @@ def markdown(suite: dict[str, Any]) -> str:
         rows.append(row)
     lines += _table(["query", *[f"{label} s (rows)" for label in sizes]], rows)
 
+    lines += endpoint_report.markdown(sizes)
     lines += _http_markdown(sizes)
     lines += _rdflib_markdown(sizes)
 
@@ -728,7 +733,7 @@ def plots(suite: dict[str, Any], output: Path) -> None:
 
 def write_outputs(suite: dict[str, Any], output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
-    suite["goals"] = goals(suite)
+    suite["goals"] = goals(suite) + endpoint_report.goals(suite)
     (output / "suite.json").write_text(json.dumps(suite, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (output / "suite.md").write_text(markdown(suite), encoding="utf-8")
     plots(suite, output)

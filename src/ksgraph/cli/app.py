@@ -7,11 +7,9 @@ Exit codes: 0 success, 1 the data breaks a rule (validation), 2 unusable input
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from ksgraph import __version__
 from ksgraph.core.settings import Settings, SettingsError, load_settings
@@ -23,8 +21,27 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _Console:
+    """A rich Console made on first use: importing rich costs more than a quick command's own work."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+err: Console = _Console(stderr=True, highlight=False, soft_wrap=True)  # type: ignore[assignment]
+out: Console = _Console(highlight=False, soft_wrap=True)  # type: ignore[assignment]
 
 StoreOption = Annotated[
     Path | None,
@@ -39,6 +56,8 @@ class ExitCode:
 
 
 def fail(message: str, code: int = ExitCode.BAD_INPUT) -> typer.Exit:
+    from rich.markup import escape
+
     # The message is text, not markup: an IRI like <urn:x:y> or a "[…]" from the data is shown as it is.
     err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, emoji=False)
     return typer.Exit(code)

@@ -76,12 +76,15 @@ class Settings:
     max_query_bytes: int = 64 * 1024
     # Bytes of a Graph Store Protocol upload (413 above).
     max_upload_bytes: int = 32 * 1024 * 1024
-    # Solutions or triples in one answer; above it the answer is refused (400) with a hint to page.
+    # Solutions or triples in one answer; a query's answer above it is cut to its first max_rows
+    # (and says so), a graph download refused (400) with a hint to page.
     max_rows: int = 100_000
     # Deepest nesting of { ( [ accepted. The engine crashes at about 5,000 (HAZARDS.md).
     max_nesting: int = 100
     # Long-lived query worker processes (each holds a read-only store).
     workers: int = 2
+    # Bytes of answers the server keeps per store version (ksgraph.http.cache); 0 turns the cache off.
+    cache_bytes: int = 64 * 1024 * 1024
     # SERVICE lets a query make the server open connections anywhere (SSRF): off by default.
     allow_service: bool = False
     # Bearer token that enables /update and Graph Store writes; None keeps the endpoint read-only.
@@ -208,7 +211,8 @@ def load_settings(
     ``KSGRAPH_TODAY``, ``KSGRAPH_DEBUG``, ``KSGRAPH_CACHE_DIR`` (``off``: none; default the XDG cache);
     the endpoint's ``KSGRAPH_QUERY_TIMEOUT`` (seconds),
     ``KSGRAPH_MAX_QUERY_BYTES``, ``KSGRAPH_MAX_UPLOAD_BYTES``, ``KSGRAPH_MAX_ROWS``,
-    ``KSGRAPH_MAX_NESTING``, ``KSGRAPH_WORKERS``, ``KSGRAPH_ALLOW_SERVICE``, ``KSGRAPH_WRITE_TOKEN``,
+    ``KSGRAPH_MAX_NESTING``, ``KSGRAPH_WORKERS``, ``KSGRAPH_CACHE_BYTES`` (0: no result cache),
+    ``KSGRAPH_ALLOW_SERVICE``, ``KSGRAPH_WRITE_TOKEN``,
     ``KSGRAPH_CORS_ORIGINS`` (comma-separated); ``KSGRAPH_BACKEND`` with ``KSGRAPH_BACKEND_USER``,
     ``_PASSWORD``, ``_AUTH`` (basic or digest) and ``_TIMEOUT``; ``KSGRAPH_PUBLIC_BASE``,
     ``KSGRAPH_SPARQL_ENDPOINT``; ``KSGRAPH_PUSH_USER``, ``_PASSWORD``, ``_AUTH``.
@@ -232,6 +236,7 @@ def load_settings(
         max_rows=_int(env, "KSGRAPH_MAX_ROWS", 100_000, minimum=1),
         max_nesting=_int(env, "KSGRAPH_MAX_NESTING", 100, minimum=1),
         workers=_int(env, "KSGRAPH_WORKERS", 2, minimum=1),
+        cache_bytes=_int(env, "KSGRAPH_CACHE_BYTES", 64 * 1024 * 1024),
         allow_service=_flag(env, "KSGRAPH_ALLOW_SERVICE"),
         write_token=env.get("KSGRAPH_WRITE_TOKEN") or None,
         cors_origins=tuple(o.strip() for o in env.get("KSGRAPH_CORS_ORIGINS", "*").split(",") if o.strip()),

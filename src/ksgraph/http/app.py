@@ -1,4 +1,8 @@
-"""The app factory: ``create_app(settings)`` builds the ASGI app; the lifespan owns the worker pool."""
+"""The app factory: ``create_app(settings)`` builds the FastAPI app; the lifespan owns the worker pool.
+
+``serve_app(settings)`` is what ``ksgraph serve`` runs: the lean path (:mod:`ksgraph.http.fast`)
+in front of that app, outside its middleware, so a query pays for none of it.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ from ksgraph.core.settings import Settings
 from ksgraph.http import graphs, queries, sparql, ui
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import ProtocolError
+from ksgraph.http.fast import FastPath
 from ksgraph.http.linked_data import linked_data_routers
+from ksgraph.http.respond import EXPOSED
 from ksgraph.http.site.routes import site_router
 from ksgraph.http.site.state import SiteState
 from ksgraph.sparql.backend import open_backend
@@ -95,14 +101,17 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     with the app's lifespan and stop with it."""
     source = backend or open_backend(settings)
 
+    current = _Current()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         endpoint = Endpoint(settings, source)
         await endpoint.start()
-        app.state.endpoint = endpoint
+        app.state.endpoint = current.endpoint = endpoint
         try:
             yield
         finally:
+            current.endpoint = None
             await endpoint.close()
 
     app = FastAPI(
@@ -120,6 +129,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     # The pages for people (/, /search, /browse, /structure, and the HTML of /queries, /sparql and
     # /.well-known/void) share one label index and its caches, over the same backend.
     app.state.site = SiteState.create(settings, source)
+    app.state.current = current
     app.add_exception_handler(ProtocolError, _error)
     app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(Unavailable, _unavailable)
@@ -141,8 +151,26 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         allow_origins=list(settings.cors_origins),
         allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "DELETE", "HEAD"],
-        allow_headers=["Accept", "Content-Type", "Authorization"],
+        allow_headers=["Accept", "Content-Type", "Authorization", "If-None-Match"],
+        expose_headers=list(EXPOSED),
         max_age=3600,
     )
     app.add_middleware(AccessLog)
     return app
+
+
+class _Current:
+    """The running endpoint, for the lean path (a plain attribute: ``app.state`` costs more per request)."""
+
+    endpoint: Endpoint | None = None
+
+    def get(self) -> Endpoint:
+        if self.endpoint is None:
+            raise Unavailable("the endpoint is starting or stopping")
+        return self.endpoint
+
+
+def serve_app(settings: Settings, backend: Backend | None = None) -> FastPath:
+    """The ASGI application ``ksgraph serve`` runs: :func:`create_app`'s, with the lean path in front."""
+    app = create_app(settings, backend)
+    return FastPath(app, settings=settings, endpoint=app.state.current.get)

@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the endpoint and settings the app factory put on ``app.state``.
+"""FastAPI dependencies: the endpoint and settings of the request's application.
+
+Inside another application (:class:`ksgraph.http.router.SparqlRouter`) they come from the
+router's lifespan state, which is in every request's scope; in ``ksgraph serve`` from
+``app.state``, where the app factory puts them.
 
 ``async`` although they never wait: FastAPI runs a plain ``def`` dependency in its thread
 pool, two thread hand-offs per request for two attribute reads (measured with py-spy:
@@ -14,8 +18,12 @@ from ksgraph.http.endpoint import Endpoint
 
 
 async def get_endpoint(request: Request) -> Endpoint:
-    return request.app.state.endpoint
+    endpoint = request.scope.get("state", {}).get("ksgraph_endpoint")
+    found: Endpoint = request.app.state.endpoint if endpoint is None else endpoint
+    return found
 
 
 async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings = request.scope.get("state", {}).get("ksgraph_settings")
+    found: Settings = request.app.state.settings if settings is None else settings
+    return found

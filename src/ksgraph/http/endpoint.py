@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +17,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from ksgraph.core.settings import Settings
+from ksgraph.http.cache import ResultCache, deterministic, etag, matches, version_token
 from ksgraph.http.errors import ProtocolError, bad_request
 from ksgraph.http.remote import RemoteExecutor
 from ksgraph.http.worker import Job, Reply, WorkerPool, binding
@@ -51,6 +52,18 @@ class QueryRequest:
     inferred: bool = True
     base_iri: str | None = None
     as_of: str | None = None  # YYYY-MM-DD, "today" or "all" (the default: no time filter)
+    stated_only: bool = False  # basis=stated: only what the sources state (store.dataset.View)
+    # Above KSGRAPH_MAX_ROWS: cut the answer and say so (queries), or refuse it (False: graph
+    # downloads, which are whole or nothing).
+    truncate: bool = False
+    link: str | None = None  # what a cut answer links to: the endpoint's description of its limits
+    if_none_match: str | None = None  # the If-None-Match header of a GET or HEAD
+
+
+@lru_cache(maxsize=256)
+def formats(accept: str | None) -> tuple[str | None, str | None]:
+    """The negotiated media types for a tabular (SELECT, ASK) and a graph (CONSTRUCT, DESCRIBE) answer."""
+    return negotiate(accept, list(results.TABULAR)), negotiate(accept, list(results.GRAPH))
 
 
 @lru_cache(maxsize=512)
@@ -120,6 +133,8 @@ class Endpoint:
             RemoteExecutor(settings, backend) if backend.remote else LocalExecutor(settings, backend)
         )
         self._queries: tuple[tuple[tuple[str, int], ...], dict[str, NamedQuery]] | None = None
+        # A remote store may change without ksgraph seeing it: its answers are never kept.
+        self.cache = ResultCache(0 if backend.remote else settings.cache_bytes)
 
     async def start(self) -> None:
         await self.executor.start()
@@ -132,32 +147,58 @@ class Endpoint:
     async def query(
         self, request: QueryRequest, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None
     ) -> Reply:
-        """Check, dispatch and answer a query. Raises ProtocolError for what the protocol refuses."""
+        """Check, dispatch and answer a query. Raises ProtocolError for what the protocol refuses.
+
+        On the local store an answer that depends only on the version and the request carries an
+        ETag; it is answered 304 when ``if_none_match`` names it, and from the cache when kept."""
         self.check_size(request.text)
         checked = checked_query(request.text, self.limits)
-        tabular = negotiate(request.accept, list(results.TABULAR))
-        graph = negotiate(request.accept, list(results.GRAPH))
+        tabular, graph = formats(request.accept)
         # Refuse before running when the scanner already knows the form the answer takes.
         if checked.form in ("SELECT", "ASK") and tabular is None:
             raise ProtocolError(406, _not_acceptable(checked.form, results.TABULAR))
         if checked.form in ("CONSTRUCT", "DESCRIBE") and graph is None:
             raise ProtocolError(406, _not_acceptable(checked.form, results.GRAPH))
         protocol_dataset = bool(request.default_graphs or request.named_graphs)
+        version = self.executor.version()
         job = Job(
             sparql=request.text,
-            version=self.executor.version(),
+            version=version,
             base_iri=request.base_iri,
             default_graphs=request.default_graphs if protocol_dataset else None,
             named_graphs=request.named_graphs if protocol_dataset else None,
             query_dataset=checked.has_dataset_clause,
             inferred=request.inferred,
+            stated_only=request.stated_only,
             substitutions=tuple(binding(v.value, t) for v, t in (substitutions or {}).items()),
             tabular=tabular,
             graph=graph,
             max_rows=self.settings.max_rows,
-            as_of=as_of_day(request.as_of, self.settings.today()),
+            as_of=as_of_day(request.as_of, self.settings.today()) if request.as_of else None,
+            truncate=request.truncate,
+            link=request.link,
         )
-        reply = await self.executor.run(job)
+        if self.executor.remote or not deterministic(checked.shape):
+            return self._checked_reply(await self.executor.run(job))
+        token = version_token(version)
+        cache = self.cache
+        if cache.enabled:
+            cache.version(token)
+            kept = cache.get(job)
+            if kept is not None:
+                assert kept.etag is not None
+                return Reply(304, etag=kept.etag) if matches(request.if_none_match, kept.etag) else kept
+        tag = etag(token, job)
+        if matches(request.if_none_match, tag):
+            return Reply(304, etag=tag)
+        reply = replace(self._checked_reply(await self.executor.run(job)), etag=tag)
+        if cache.enabled:
+            stored = cache.put(job, replace(reply, cache="hit"))
+            reply = replace(reply, cache="miss" if stored else "bypass")
+        return reply
+
+    @staticmethod
+    def _checked_reply(reply: Reply) -> Reply:
         if reply.status != 200:
             raise ProtocolError(reply.status, reply.message)
         return reply
@@ -187,8 +228,19 @@ class Endpoint:
         return self._queries[1]
 
     async def run_named(
-        self, name: str, params: Mapping[str, str], accept: str | None, inferred: bool, as_of: str | None = None
+        self,
+        name: str,
+        params: Mapping[str, str],
+        accept: str | None,
+        inferred: bool,
+        as_of: str | None = None,
+        *,
+        stated_only: bool = False,
+        truncate: bool = False,
+        link: str | None = None,
+        if_none_match: str | None = None,
     ) -> Reply:
+        """A named query with its parameters bound, answered as :meth:`query` answers (the same fields)."""
         catalogue = self.named()
         if name not in catalogue:
             raise ProtocolError(404, f"no named query {name!r}; GET /queries lists them")
@@ -203,7 +255,16 @@ class Endpoint:
             as_of = default_as_of(query.text)
         # On a remote backend there is no default day: the as-of snapshot is computed from a local
         # store (ksgraph.temporal.asof), so the whole graph is answered unless as_of is given (then 501).
-        request = QueryRequest(query.text, accept=accept, inferred=inferred, as_of=as_of or None)
+        request = QueryRequest(
+            query.text,
+            accept=accept,
+            inferred=inferred,
+            as_of=as_of or None,
+            stated_only=stated_only,
+            truncate=truncate,
+            link=link,
+            if_none_match=if_none_match,
+        )
         return await self.query(request, substitutions)
 
 
@@ -218,5 +279,5 @@ def as_of_day(value: str | None, today: dt.date) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def _not_acceptable(form: str, offered: dict[str, object]) -> str:
+def _not_acceptable(form: str, offered: Mapping[str, object]) -> str:
     return f"the Accept header allows no format for a {form} answer; this endpoint offers: {', '.join(offered)}"

@@ -11,11 +11,12 @@ from fastapi.responses import JSONResponse
 from ksgraph.http.deps import get_endpoint
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import bad_request
-from ksgraph.http.protocol import flag, url_params
+from ksgraph.http.fast import RESERVED, limits_link
+from ksgraph.http.protocol import basis, flag, url_params
+from ksgraph.http.respond import answer
 from ksgraph.http.site.chrome import wants_html
 from ksgraph.http.site.downloads import XLSX, xlsx_answer
-from ksgraph.http.site.named import RESERVED, named_page
-from ksgraph.http.site.state import SiteState
+from ksgraph.http.site.named import named_page
 from ksgraph.rdfio import results
 from ksgraph.rdfio.negotiation import negotiate
 from ksgraph.sparql.catalogue import NamedQuery
@@ -28,12 +29,18 @@ def listing(catalogue: dict[str, NamedQuery], base: str) -> list[dict[str, objec
     return [{**q.describe(), "url": f"{base}/queries/{q.name}", "sparql": q.text} for q in catalogue.values()]
 
 
+def _site(request: Request) -> object | None:
+    # The pages exist in ksgraph's own app; the endpoint mounted as a router in another app has none.
+    return getattr(request.app.state, "site", None)
+
+
 @router.get("/queries", summary="The named queries with their questions and parameters")
 async def list_queries(request: Request, endpoint: EndpointDep) -> Response:
-    entries = listing(endpoint.named(), str(request.base_url).rstrip("/"))
-    if negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
-        state: SiteState = request.app.state.site
-        return state.renderer.page(request, "queries.html", entries=entries, active="queries")
+    # Where the listing is, not the server's root: the router may be mounted under a prefix.
+    entries = listing(endpoint.named(), str(request.url.replace(query="")).removesuffix("/queries"))
+    state = _site(request)
+    if state is not None and negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
+        return state.renderer.page(request, "queries.html", entries=entries, active="queries")  # type: ignore[attr-defined]
     return JSONResponse(entries, headers={"Vary": "Accept"})
 
 
@@ -42,8 +49,9 @@ async def run_query(name: str, request: Request, endpoint: EndpointDep) -> Respo
     raw = url_params(request)
     # ?format= names the answer's format in a link, where a browser cannot set Accept.
     fmt = raw["format"][-1].strip().lower() if raw.get("format") else None
-    if fmt is None and wants_html(request, [*results.TABULAR, *results.GRAPH]):
-        return await named_page(request, endpoint, request.app.state.site, name)
+    state = _site(request)
+    if fmt is None and state is not None and wants_html(request, [*results.TABULAR, *results.GRAPH]):
+        return await named_page(request, endpoint, state, name)  # type: ignore[arg-type]
     params = {k: v[-1] for k, v in raw.items() if k not in RESERVED}
     as_of = raw["as_of"][-1] if raw.get("as_of") else None
     accept = request.headers.get("accept")
@@ -53,11 +61,29 @@ async def run_query(name: str, request: Request, endpoint: EndpointDep) -> Respo
         if fmt not in results.SHORT:
             raise bad_request(f"unknown format {fmt!r}; known: {', '.join(sorted({*results.SHORT, 'xlsx'}))}")
         accept = results.SHORT[fmt]
-    reply = await endpoint.run_named(name, params, accept, flag(raw, "inference", True), as_of)
-    request.state.rows = reply.rows
-    headers = {"Vary": "Accept"}
-    if fmt is not None:
-        headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    link = limits_link(request.scope)
+    reply = await endpoint.run_named(
+        name,
+        params,
+        accept,
+        flag(raw, "inference", True),
+        as_of,
+        stated_only=basis(raw),
+        truncate=True,
+        link=link,
+        # A download is asked for by a link: always the whole answer, never a 304.
+        if_none_match=request.headers.get("if-none-match") if fmt is None else None,
+    )
+    response = answer(request, reply, endpoint.settings.max_rows, link)
+    if fmt is None:
+        return response
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     if fmt == "xlsx":
-        return Response(await asyncio.to_thread(xlsx_answer, reply.body, name), media_type=XLSX, headers=headers)
-    return Response(reply.body, media_type=reply.media_type, headers=headers)
+        body = await asyncio.to_thread(xlsx_answer, reply.body, name)
+        response.body = body
+        response.headers["Content-Type"] = XLSX
+        response.headers["Content-Length"] = str(len(body))
+        # The ETag names the JSON answer, not this workbook.
+        if "etag" in response.headers:
+            del response.headers["etag"]
+    return response

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 
 from ksgraph.core.settings import Settings
 from ksgraph.http import description
 from ksgraph.http.deps import get_endpoint, get_settings
-from ksgraph.http.endpoint import Endpoint, QueryRequest, graph_iris
+from ksgraph.http.endpoint import Endpoint, graph_iris
 from ksgraph.http.errors import ProtocolError, bad_request
-from ksgraph.http.protocol import Operation, authorise, decode_post, flag, url_params
+from ksgraph.http.fast import limits_link, origin
+from ksgraph.http.protocol import Operation, authorise, decode_post, query_request, url_params
+from ksgraph.http.respond import answer
 from ksgraph.http.site.chrome import wants_html
 from ksgraph.http.ui import editor_page
-from ksgraph.http.worker import Reply
 from ksgraph.http.writes import apply_update
 from ksgraph.rdfio import results
 
@@ -24,28 +27,18 @@ EndpointDep = Annotated[Endpoint, Depends(get_endpoint)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def _answer(request: Request, reply: Reply) -> Response:
-    request.state.rows = reply.rows
-    return Response(reply.body, media_type=reply.media_type, headers={"Vary": "Accept"})
-
-
 def _endpoint_iri(request: Request) -> str:
-    return str(request.url.replace(query="", fragment=""))
+    # As the lean path computes it (a query's base IRI is part of its answer).
+    return origin(request.scope) + quote(request.scope["path"])
 
 
 async def _query(request: Request, endpoint: Endpoint, op: Operation) -> Response:
+    link = limits_link(request.scope)
+    if_none_match = request.headers.get("if-none-match") if request.method != "POST" else None
     reply = await endpoint.query(
-        QueryRequest(
-            text=op.text,
-            accept=request.headers.get("accept"),
-            default_graphs=graph_iris(op.values("default-graph-uri"), "default-graph-uri"),
-            named_graphs=graph_iris(op.values("named-graph-uri"), "named-graph-uri"),
-            inferred=flag(op.params, "inference", True),
-            base_iri=_endpoint_iri(request),
-            as_of=(op.values("as_of") or [None])[-1],
-        )
+        query_request(op, request.headers.get("accept"), _endpoint_iri(request), link, if_none_match)
     )
-    return _answer(request, reply)
+    return answer(request, reply, endpoint.settings.max_rows, link)
 
 
 async def _update(request: Request, endpoint: Endpoint, settings: Settings, op: Operation) -> Response:
@@ -76,8 +69,10 @@ async def sparql_get(request: Request, endpoint: EndpointDep, settings: Settings
         raise bad_request("an update must be POSTed (SPARQL 1.1 Protocol §2.2), to /update or /sparql")
     if "query" not in params:
         # A browser gets the query editor (with the description as HTML); RDF clients the description.
-        if wants_html(request, list(results.GRAPH)):
-            return await asyncio.to_thread(editor_page, request, endpoint, request.app.state.site)
+        # Mounted as a router in another app there are no pages: the description for everyone.
+        site = getattr(request.app.state, "site", None)
+        if site is not None and wants_html(request, list(results.GRAPH)):
+            return await asyncio.to_thread(editor_page, request, endpoint, site)
         return description.response(request, endpoint, settings)
     queries = params["query"]
     if len(queries) != 1:
@@ -91,6 +86,23 @@ async def sparql_post(request: Request, endpoint: EndpointDep, settings: Setting
     if op.kind == "update":
         return await _update(request, endpoint, settings, op)
     return await _query(request, endpoint, op)
+
+
+@router.get("/sparql/limits", summary="The limits of this endpoint: what a cut answer links to")
+async def sparql_limits(settings: SettingsDep) -> JSONResponse:
+    return JSONResponse(
+        {
+            "max_rows": settings.max_rows,
+            "truncation": f"A query's answer with more than {settings.max_rows} rows (solutions or triples) holds "
+            "its first max_rows rows; the response says so with the header X-SPARQL-MaxRows and, in SPARQL JSON "
+            "and XML results, a link to this document in the head. Page through the rest with ORDER BY, LIMIT and "
+            "OFFSET. A graph download (/rdf-graphs) is refused (400) instead: it is the whole graph or nothing.",
+            "query_timeout_s": settings.query_timeout,
+            "max_query_bytes": settings.max_query_bytes,
+            "max_nesting": settings.max_nesting,
+            "service": settings.allow_service,
+        }
+    )
 
 
 @router.post("/update", summary="Update by POST (needs the write token)")

@@ -1,21 +1,31 @@
 """Result formats: the media types of query answers and their serialisation (negotiated by rdfio.negotiation).
 
-SELECT and ASK answers are written here rather than by ``QuerySolutions.serialize`` because
-the row limit must be checked while reading the solutions, and a half-read iterator cannot
-be handed back to pyoxigraph. Graphs (CONSTRUCT, DESCRIBE) are written by pyoxigraph.
+The endpoint's answers are written by pyoxigraph's own writers, within a row limit
+(:func:`solutions`, :func:`graph`): pyoxigraph writes SPARQL TSV (or N-Triples for graphs)
+into :class:`_Lines`, where every solution (every triple) is exactly one line, because both
+formats escape line breaks in literals. Counting lines is therefore counting rows, and the
+writer is stopped by an exception as soon as it has written one row more than the limit, so
+the query stops too. The lines kept are then read back by pyoxigraph and written in the
+format asked for, unless that is TSV (N-Triples) itself. This costs a few per cent over a
+single pass and is 3–5x faster than writing the terms in Python.
+
+:func:`write_solutions` writes rows the CLI already holds, in Python.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import PREFIXES, XSD
+from ksgraph.core.namespaces import PREFIXES, XSD
 from ksgraph.rdfio import rdfxml
 
 # Media types per answer kind, the first one the default. Aliases map to the same writer.
@@ -178,3 +188,119 @@ def write_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     else:
         data = ox.serialize(triples, format=fmt)
     return data or b""
+
+
+# -- the endpoint's answers, by pyoxigraph within a row limit -------------------
+
+_RESULTS_FORMAT = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    """An answer's bytes, how many rows (solutions or triples) it holds, and whether the limit cut it."""
+
+    body: bytes
+    rows: int
+    truncated: bool = False
+
+
+class _Full(Exception):
+    """Raised into pyoxigraph's writer to stop it: the answer has more lines than it may."""
+
+
+class _Lines:
+    """A binary file for pyoxigraph's writers that counts lines and stops the writer past ``limit`` lines."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.lines = 0
+
+    def write(self, data: bytes) -> int:
+        if self.full:  # pyoxigraph flushes its buffer once more while unwinding: not part of the answer
+            raise _Full
+        self.parts.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines > self.limit:
+            raise _Full
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    @property
+    def full(self) -> bool:
+        return self.lines > self.limit
+
+    def text(self) -> bytes:
+        """What was written, cut after line ``limit`` when there is more."""
+        if not self.full:
+            return b"".join(self.parts)
+        last = self.parts[-1]
+        keep = self.limit - (self.lines - last.count(b"\n"))  # lines of the last part to keep
+        end = -1
+        for _ in range(keep):
+            end = last.index(b"\n", end + 1)
+        return b"".join(self.parts[:-1]) + last[: end + 1]
+
+
+def solutions(result: ox.QuerySolutions, kind: str, max_rows: int, *, link: str | None = None) -> Written:
+    """SELECT solutions as ``kind`` (json, xml, csv, tsv): at most ``max_rows`` of them.
+
+    A cut answer says so in its head where the format has one (``link`` in JSON and XML,
+    to a document about the limit); the HTTP layer adds a header for every format."""
+    lines = _Lines(max_rows + 1)  # the header line, then one line per solution
+    with contextlib.suppress(_Full):
+        result.serialize(cast(IO[bytes], lines), ox.QueryResultsFormat.TSV)
+    tsv = lines.text()
+    if kind == "tsv":
+        body = tsv
+    else:
+        parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        assert isinstance(parsed, ox.QuerySolutions)
+        if kind == "json":
+            body = parsed.serialize(format=_RESULTS_FORMAT[kind]) or b""
+        else:
+            # pyoxigraph's XML writer leaves a carriage return raw (read back as a line feed) and its CSV
+            # writer does not quote an IRI holding a comma (HAZARDS): ours keep both (tests/test_hostile_*).
+            variables = [v.value for v in parsed.variables]
+            body = write_solutions(variables, ([s[v] for v in variables] for s in parsed), kind)
+    if lines.full and link:
+        body = _with_link(body, kind, link)
+    return Written(body, max_rows if lines.full else max(0, lines.lines - 1), lines.full)
+
+
+def _with_link(body: bytes, kind: str, link: str) -> bytes:
+    """The answer with ``link`` in its head (SPARQL 1.1 JSON results §3.1; XML results §2.3)."""
+    if kind == "json":
+        # pyoxigraph writes {"head":{"vars":[...]}: variable names hold no "]".
+        end = body.index(b"]", body.index(b'"vars":[')) + 1
+        return body[:end] + b',"link":' + json.dumps([link]).encode() + body[end:]
+    if kind == "xml":
+        end = body.index(b"</head>")
+        return body[:end] + f"<link href={quoteattr(link)}/>".encode() + body[end:]
+    return body
+
+
+def graph(result: Iterable[ox.Triple], fmt: ox.RdfFormat, max_rows: int) -> Written:
+    """CONSTRUCT or DESCRIBE triples in ``fmt``: at most ``max_rows`` of them, prefixes where the format has them."""
+    lines = _Lines(max_rows)  # N-Triples: one line per triple
+    with contextlib.suppress(_Full):
+        ox.serialize(result, cast(IO[bytes], lines), format=ox.RdfFormat.N_TRIPLES)
+    nt = lines.text()
+    count = max_rows if lines.full else lines.lines
+    if fmt == ox.RdfFormat.N_TRIPLES:
+        return Written(nt, count, lines.full)
+    parsed = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+    if fmt == ox.RdfFormat.RDF_XML:  # with its carriage returns kept (rdfxml.py)
+        return Written(rdfxml.serialize(list(parsed), PREFIXES), count, lines.full)
+    if fmt == ox.RdfFormat.TURTLE:
+        body = ox.serialize(parsed, format=fmt, prefixes=PREFIXES)
+    else:
+        body = ox.serialize(parsed, format=fmt)
+    return Written(body or b"", count, lines.full)

@@ -32,13 +32,15 @@ class LocalBackend:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        # A string, not a Path: joining paths per request cost more than the stat itself.
+        self._current = str(store.root / "CURRENT")
         self._key: tuple[int, int] | None = None
         self._path: str | None = None
         self._db: ox.Store | None = None
 
     def version(self) -> str:
         try:
-            st = os.stat(self.store.root / "CURRENT")
+            st = os.stat(self._current)
         except FileNotFoundError:
             raise Unavailable(f"no graph has been published in {self.store.root} yet") from None
         key = (st.st_ino, st.st_mtime_ns)

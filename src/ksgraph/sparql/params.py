@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import XSD, expand_iri
+from ksgraph.core.namespaces import XSD, expand_iri
 from ksgraph.sparql.catalogue import NamedQuery, QueryParam
 from ksgraph.sparql.errors import QueryError
 

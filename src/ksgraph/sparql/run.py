@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import PREFIXES
+from ksgraph.core.namespaces import PREFIXES
 from ksgraph.sparql.errors import QueryError
 from ksgraph.store.dataset import View, default_graph, named_graphs
 

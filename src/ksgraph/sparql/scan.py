@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Terminals of the SPARQL 1.1 grammar (§19.8), in the order a lexer must try them.
 _TOKEN = re.compile(
@@ -45,8 +46,9 @@ class ScanError(ValueError):
     """Text the scanner cannot split into SPARQL tokens (the engine would reject it too)."""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    # A tuple, not a dataclass: a query has hundreds of tokens and the endpoint scans every
+    # query it has not seen before, so creating them is most of a scan's cost.
     kind: str
     text: str
     start: int
@@ -85,25 +87,35 @@ class Shape:
 def tokens(text: str) -> list[Token]:
     """Split SPARQL text into tokens with their bracket depth. Raises ScanError at the first unknown character."""
     out: list[Token] = []
+    append = out.append
     depth = 0
     pos = 0
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        if match is None or match.end() == pos:
-            raise ScanError(f"unexpected character {text[pos]!r} at offset {pos}")
+    # finditer finds the same matches as matching at each position in turn, as long as each one
+    # starts where the last ended; a gap is a character no terminal matches.
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if start != pos or end == start:
+            break
+        pos = end
         kind = match.lastgroup or ""
-        end = match.end()
-        if kind == "word":
+        if kind == "ws" or kind == "comment":
+            continue
+        if kind == "word" and text[end - 1] == ".":
             # A name cannot end with ".", so "ex:a." is the name "ex:a" and the triple's full stop.
-            while text[end - 1] == "." and end - 1 > pos:
-                end -= 1
+            stop = end
+            while text[stop - 1] == "." and stop - 1 > start:
+                stop -= 1
+            append(Token(kind, text[start:stop], start, depth))
+            for dot in range(stop, end):
+                append(Token("punct", ".", dot, depth))
+            continue
         if kind == "close":
             depth -= 1
-        if kind not in ("ws", "comment"):
-            out.append(Token(kind, text[pos:end], pos, depth))
+        append(Token(kind, match.group(), start, depth))
         if kind == "open":
             depth += 1
-        pos = end
+    if pos < len(text):
+        raise ScanError(f"unexpected character {text[pos]!r} at offset {pos}")
     return out
 
 

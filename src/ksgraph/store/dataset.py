@@ -24,7 +24,7 @@ from typing import Final
 
 import pyoxigraph as ox
 
-from ksgraph.core.vocab import DATA_GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from ksgraph.core.namespaces import DATA_GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 # The element types pyoxigraph's Store.query takes for default_graph and named_graphs.
 DefaultGraphs = list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Column, Table
 
 from ksgraph.cli.app import StoreOption, err, fail, out, settings_for
 from ksgraph.sparql.catalogue import named_queries
@@ -57,17 +56,12 @@ def query(
 ) -> None:
     """Run a SPARQL query over asserted plus inferred graphs (or --asserted-only, --stated-only), as of a date."""
     import pyoxigraph as ox
-    from rich.text import Text
 
-    from ksgraph.core.printable import printable
-    from ksgraph.core.terms import term_text
     from ksgraph.rdfio.results import write_solutions
-    from ksgraph.reasoning.stated import resolve
     from ksgraph.sparql.catalogue import NamedQuery, parse_named_query
     from ksgraph.sparql.params import bind_params
     from ksgraph.sparql.run import rows, run
     from ksgraph.store.dataset import View
-    from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of, summary
 
     settings = settings_for(store)
     try:
@@ -75,6 +69,8 @@ def query(
     except QueryError as exc:
         raise fail(str(exc)) from None
     if list_:
+        from rich.table import Column, Table
+
         # Names are what users copy into the next command: never truncated or wrapped.
         table = Table(
             Column("name", no_wrap=True, min_width=max(len(n) for n in catalogue)),
@@ -111,13 +107,26 @@ def query(
             known = ", ".join(catalogue) or "none"
             raise fail(f"no query file or named query {query_!r} (named queries: {known})")
         substitutions = bind_params(named, raw) if named.params else _no_params(named, raw)
-        on = parse_as_of(as_of or default_as_of(named.text), today=settings.today())
+        if as_of is not None and as_of.strip().lower() == "all":
+            # The whole graph: the time model (and rdflib, which its vocabulary imports) is not needed.
+            on = None
+        else:
+            from ksgraph.temporal.asof import default_as_of, parse_as_of
+
+            on = parse_as_of(as_of or default_as_of(named.text), today=settings.today())
         source = GraphStore(settings.store_dir).open_read()
-        # Stated-only: the stated graphs with their own closure (reasoning.stated), not the full one.
-        source, view = resolve(source, View(inferred=not asserted_only, stated_only=stated_only))
+        view = View(inferred=not asserted_only, stated_only=stated_only)
+        if stated_only:
+            # The stated graphs with their own closure (reasoning.stated), not the full one; only then is
+            # the reasoner imported.
+            from ksgraph.reasoning.stated import resolve
+
+            source, view = resolve(source, view)
         if on is None:
             result = run(source, named.text, view=view, substitutions=substitutions)
         else:
+            from ksgraph.temporal.asof import query_as_of, summary
+
             answer = query_as_of(source, named.text, on, view=view, substitutions=substitutions)
             result = answer.result
             err.print(summary(answer.snapshot), markup=False)
@@ -135,6 +144,12 @@ def query(
         sys.stdout.buffer.write(write_solutions(variables, table_rows, fmt.value))
         sys.stdout.buffer.flush()
     else:
+        from rich.table import Table
+        from rich.text import Text
+
+        from ksgraph.core.printable import printable
+        from ksgraph.core.terms import term_text
+
         table = Table(*variables, title=named.question or None, title_justify="left")
         for row in table_rows:
             # Text, not markup: a label "[link=http://…]" from the data must not become a terminal link.

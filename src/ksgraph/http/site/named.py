@@ -22,7 +22,8 @@ from ksgraph.core.links import LinkMapper
 from ksgraph.core.vocab import PREFIXES, compact_iri, expand_iri
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import ProtocolError
-from ksgraph.http.protocol import flag, url_params
+from ksgraph.http.fast import RESERVED
+from ksgraph.http.protocol import basis, flag, url_params
 from ksgraph.http.site.labels import LabelIndex, Ref, normalise, ref
 from ksgraph.http.site.state import SiteState
 from ksgraph.sparql.binding import bind_in_where
@@ -125,8 +126,6 @@ def editor_text(query: NamedQuery, given: Mapping[str, str]) -> str:
 
 # -- the page ------------------------------------------------------------------------------------
 
-# Query-string names that are not parameters of a named query.
-RESERVED = ("inference", "as_of", "format", "lang")
 DOWNLOADS = (("CSV", "csv"), ("TSV", "tsv"), ("JSON", "json"), ("XLSX", "xlsx"))
 
 
@@ -150,14 +149,14 @@ async def named_page(request: Request, endpoint: Endpoint, state: SiteState, nam
     if ready(query, given):
         try:
             inferred = flag(raw, "inference", True)
-            reply = await endpoint.run_named(name, given, JSON, inferred, as_of or None)
+            reply = await endpoint.run_named(name, given, JSON, inferred, as_of or None, stated_only=basis(raw))
             answer = answer_cells(reply.body, index, state.links, site.lang)
         except ProtocolError as exc:
             error, status = exc.message, exc.status
         except QueryError as exc:
             error, status = str(exc), 400
     kept = {k: v for k, v in given.items() if v}
-    extra = {k: raw[k][-1] for k in ("as_of", "inference") if raw.get(k)}
+    extra = {k: raw[k][-1] for k in ("as_of", "inference", "basis") if raw.get(k)}
     downloads = [(label, site.href(f"/queries/{name}", **kept, **extra, format=fmt)) for label, fmt in DOWNLOADS]
     editor = site.href("/sparql") + "#" + urlencode({"query": editor_text(query, given)})
     return state.renderer.page(
