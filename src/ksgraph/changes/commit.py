@@ -126,7 +126,7 @@ _GENERATED = ox.NamedNode(PROV + "generated")
 _ENDED = ox.NamedNode(PROV + "endedAtTime")
 
 
-def continues(copy: WritableStore, delta: Delta) -> str | None:
+def continues(copy: ox.Store | WritableStore, delta: Delta) -> str | None:
     """Why the inferred graph of ``copy`` cannot be brought up to date for ``delta``, or None if it can.
 
     It can if the change says what it changed, wrote data graphs only, and the last published change
@@ -135,17 +135,19 @@ def continues(copy: WritableStore, delta: Delta) -> str | None:
     """
     if not delta.added and not delta.removed:
         return "the change does not say what it changed"
-    touched = copy.touched
+    touched = copy.touched if isinstance(copy, WritableStore) else None
     if touched is None:
         return "the change does not say which graphs it wrote"
     other = sorted(str(g) for g in touched if not (isinstance(g, ox.NamedNode) and is_data_graph(g.value)))
     if other:
         return f"the change writes {', '.join(other)}"
-    ended = [(q.object.value, q.subject) for q in copy.quads_for_pattern(None, _ENDED, None, _PROVENANCE)]
+    store: ox.Store = copy  # type: ignore[assignment]  # a WritableStore forwards to its store
+    quads = store.quads_for_pattern(None, _ENDED, None, _PROVENANCE)
+    ended = [(q.object.value, q.subject) for q in quads if isinstance(q.object, ox.Literal)]
     if not ended:
         return "the store has no record of its last change"
     last = max(ended, key=lambda e: dt.datetime.fromisoformat(e[0]))[1]
-    if not any(True for _ in copy.quads_for_pattern(last, _GENERATED, _INFERRED, _PROVENANCE)):
+    if not any(True for _ in store.quads_for_pattern(last, _GENERATED, _INFERRED, _PROVENANCE)):
         return "the last change left no inferred graph to continue from (not reasoned, or by another engine)"
     return None
 
@@ -210,6 +212,7 @@ def commit(
                 raise Inconsistent(reasoning)
         quads = record(kind, list(files or delta.files), agent=agent_name(agent), started=started, root=settings.root)
         run = next(q.subject for q in quads if q.predicate.value == RDF + "type" and q.graph_name == _PROVENANCE)
+        assert isinstance(run, ox.NamedNode)
         if reasoning is not None and reasoning.continuable:
             quads.append(ox.Quad(run, _GENERATED, _INFERRED, _PROVENANCE))
         copy.extend(quads)

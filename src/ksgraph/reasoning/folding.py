@@ -48,9 +48,9 @@ class Plan:
     noise_classes: frozenset[Node]
 
 
-def is_noise_class(c: Node) -> bool:
+def is_noise_class(c: Node | str) -> bool:
     """True if ``x a c`` is dropped as noise for an ordinary resource ``x`` (a blank node, owl:Thing, …)."""
-    return not is_var(c) and is_noise(_PROBES[0], TYPE, c)
+    return isinstance(c, Node) and not is_var(c) and is_noise(_PROBES[0], TYPE, c)
 
 
 def _noise_head(rule: Rule) -> bool:
@@ -60,8 +60,8 @@ def _noise_head(rule: Rule) -> bool:
 def plan(rules: Iterable[Rule], consistency_classes: Iterable[Node]) -> Plan:
     """The rules with every noise class composed away (see the module). Raises :class:`NotIncremental`."""
     data_rules = [r for r in rules if r.name not in SCHEMA_RULES]
-    noise = {
-        atom[2]
+    noise: set[Node] = {
+        atom[2]  # type: ignore[misc]  # is_noise_class is true for terms only
         for r in data_rules
         for atom in (r.head, *r.body)
         if atom[1] == TYPE and not is_var(atom[2]) and is_noise_class(atom[2])
@@ -70,7 +70,7 @@ def plan(rules: Iterable[Rule], consistency_classes: Iterable[Node]) -> Plan:
     if clash:
         dropped = _show(min(clash, key=str))
         raise NotIncremental(f"the consistency checks read a class the noise filter drops ({dropped})")
-    readers: dict[Node, list[Rule]] = defaultdict(list)
+    readers: dict[Node | str, list[Rule]] = defaultdict(list)
     for rule in data_rules:
         for atom in rule.body:
             if atom[1] == TYPE and atom[2] in noise:

@@ -30,10 +30,12 @@ full one with :func:`continuable` true for it (the commit path records that, see
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
+from rdflib.term import Node
 
 from ksgraph.core.terms import to_ox, to_rdflib
 from ksgraph.core.vocab import OWL, RDF, RDFS, XSD
@@ -41,9 +43,11 @@ from ksgraph.reasoning.forward import CompiledRule, compile_for
 from ksgraph.reasoning.noise import is_noise
 from ksgraph.reasoning.rules import Rule
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Fact = tuple[Term, ox.NamedNode, Term]
-Env = dict[str, Term]
+# pyoxigraph's terms (NamedNode, BlankNode, Literal); its stubs type each position of a pattern
+# narrowly, and a rule's terms come from compile_for as Hashable, so they are Any here.
+Term = Any
+Fact = tuple[Any, Any, Any]
+Env = dict[str, Any]
 
 _W3C = (XSD, RDF, RDFS, OWL)
 _TYPE = ox.NamedNode(RDF + "type")
@@ -79,10 +83,12 @@ def canonical(term: Term) -> bool:
 class Rules:
     """Compiled rules indexed for the three phases: by premise (forward) and by conclusion (backward)."""
 
-    def __init__(self, rules: Sequence[Rule], noise_classes: Iterable[object], consistency_classes: Iterable[object]):
+    def __init__(
+        self, rules: Sequence[Rule], noise_classes: Iterable[Node], consistency_classes: Iterable[Node]
+    ) -> None:
         self.rules = compile_for(rules, to_ox)
-        self.noise_classes = {to_ox(c) for c in noise_classes}  # type: ignore[arg-type]
-        self.consistency_classes = {to_ox(c) for c in consistency_classes}  # type: ignore[arg-type]
+        self.noise_classes = {to_ox(c) for c in noise_classes}
+        self.consistency_classes = {to_ox(c) for c in consistency_classes}
         self.triggers: dict[tuple[Term, Term | None], list[tuple[CompiledRule, int]]] = defaultdict(list)
         self.heads: dict[tuple[Term, Term | None], list[CompiledRule]] = defaultdict(list)
         for rule in self.rules:
@@ -221,13 +227,13 @@ class Model:
                 term = q.subject if end == 0 else q.object
                 if isinstance(term, ox.BlankNode | ox.Triple):
                     raise NeedFull(f"a rule joins through a blank node ({q})")
-                terms[term] = None  # type: ignore[index]
+                terms[term] = None
         return list(terms)
 
-    def _live(self, terms: list[Term], fact: object) -> list[Term]:
+    def _live(self, terms: list[Term], fact: Callable[[Term], Fact]) -> list[Term]:
         if not self.gone:
             return terms
-        return [t for t in terms if fact(t) not in self.gone]  # type: ignore[operator]
+        return [t for t in terms if fact(t) not in self.gone]
 
 
 class Incremental:
@@ -285,7 +291,7 @@ class Incremental:
             for head in self._consequences(queue.pop()):
                 if self._skip(head) or model.holds(head):
                     continue
-                if is_noise(*map(to_rdflib, head)) or not canonical(head[2]):  # type: ignore[arg-type]
+                if is_noise(*map(to_rdflib, head)) or not canonical(head[2]):
                     raise NeedFull(f"a rule concludes {_show(head)}, which the inferred graph would store otherwise")
                 model.add(head)
                 queue.append(head)
@@ -313,8 +319,8 @@ class Incremental:
                 continue
             rest = rule.body[:i] + rule.body[i + 1 :]
             for bound in list(self._solve(rest, env)) if rest else (env,):
-                h = rule.head
-                yield (bound.get(h[0], h[0]), h[1], bound.get(h[2], h[2]))  # type: ignore[call-overload,misc]
+                h: tuple[Any, Any, Any] = rule.head
+                yield (bound.get(h[0], h[0]), h[1], bound.get(h[2], h[2]))
 
     def _solve(self, atoms: tuple[tuple[Term, Term, Term], ...], env: Env) -> Iterator[Env]:
         if not atoms:
@@ -323,7 +329,7 @@ class Incremental:
         bound = [(not _is_var(a[0]) or a[0] in env) + (not _is_var(a[2]) or a[2] in env) for a in atoms]
         atom = atoms[bound.index(max(bound))]
         rest = tuple(a for a in atoms if a is not atom)
-        s, p, o = (env.get(t, t) if _is_var(t) else t for t in atom)  # type: ignore[call-overload]
+        s, p, o = (env.get(t, t) if _is_var(t) else t for t in atom)
         if not _is_var(s) and not _is_var(o):
             if self.model.holds((s, p, o)):
                 yield from self._solve(rest, env)
@@ -368,9 +374,9 @@ def _match(atom: tuple[Term, Term, Term], s: Term, o: Term, env: Env) -> Env | N
     out = env
     for term, value in ((atom[0], s), (atom[2], o)):
         if _is_var(term):
-            seen = out.get(term)  # type: ignore[call-overload]
+            seen = out.get(term)
             if seen is None:
-                out = {**out, term: value}  # type: ignore[dict-item]
+                out = {**out, term: value}
             elif seen != value:
                 return None
         elif term != value:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -143,12 +144,13 @@ def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, 
     saturation.run()
     progress(f"  rules: {len(saturation.derived)} triples derived, converting what is kept")
     inferred: set[Triple] = set()
-    noise: list[tuple[ox.NamedNode, ox.NamedNode, ox.Term]] = []
+    noise: list[tuple[Any, Any, Any]] = []
     not_canonical = None
+    t: tuple[Any, Any, Any]
     for t in saturation.derived:
         r = _to_rdflib_triple(t)
         if is_noise(*r):
-            noise.append(t)  # type: ignore[arg-type]
+            noise.append(t)
         else:
             inferred.add(r)
             if not_canonical is None and isinstance(t[2], ox.Literal) and to_ox(r[2]) != t[2]:

@@ -8,6 +8,7 @@ a change costs index lookups, not a scan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib.term import Node, URIRef
@@ -63,7 +64,8 @@ def as_rdflib(t: tuple[object, object, object]) -> Triple:
 def _matching(store: ox.Store, graphs: Graphs, p: Node, o: Node | None = None) -> set[Triple]:
     found: set[Triple] = set()
     for g in graphs:
-        found.update(triples(store.quads_for_pattern(None, to_ox(p), None if o is None else to_ox(o), g)))
+        predicate: Any = to_ox(p)
+        found.update(triples(store.quads_for_pattern(None, predicate, None if o is None else to_ox(o), g)))
     return found
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -101,15 +102,15 @@ def update(
 
 
 def _size(store: ox.Store, graph: ox.NamedNode) -> int:
-    rows = list(store.query(packaged_query("graph-size"), substitutions={ox.Variable("g"): graph}))  # type: ignore[arg-type]
-    return int(rows[0]["n"].value) if rows else 0  # type: ignore[index,union-attr]
+    rows: list[Any] = list(store.query(packaged_query("graph-size"), substitutions={ox.Variable("g"): graph}))  # type: ignore[arg-type]
+    return int(rows[0]["n"].value) if rows else 0
 
 
-def _facts(quads: Sequence[ox.Quad], graphs: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> list[Fact]:
-    return [(q.subject, q.predicate, q.object) for q in quads if q.graph_name in graphs]  # type: ignore[misc]
+def _facts(quads: Sequence[ox.Quad], graphs: set[Any]) -> list[Fact]:
+    return [(q.subject, q.predicate, q.object) for q in quads if q.graph_name in graphs]
 
 
-def _types(model: Model, resources: set[ox.NamedNode | ox.BlankNode | ox.Literal], classes: set[object]) -> set[Triple]:
+def _types(model: Model, resources: set[Any], classes: set[Any]) -> set[Triple]:
     """The types the consistency checks read, of the resources whose types the change added to."""
     found: set[Triple] = set()
     for x in resources:

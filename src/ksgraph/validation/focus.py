@@ -112,7 +112,7 @@ def affected(
             if start is None or isinstance(start, rdflib.Literal):
                 continue
             occurrences = reads.by_step.get((None, forward), [])
-            if p is not None:
+            if isinstance(p, URIRef):
                 occurrences = [*reads.by_step.get((p, forward), []), *occurrences]
             else:
                 occurrences = [o_ for (_, f), occ in reads.by_step.items() if f == forward for o_ in occ]
@@ -176,7 +176,7 @@ class _Back:
 
     def _back(self, node: Node, seg: Segment) -> set[Node]:
         """The nodes one step of ``seg`` leads from to ``node``."""
-        data, out = self.data, set()
+        data, out = self.data, set[Node]()
         for p, forward, end in seg.steps:
             if end is not None and end != node:
                 continue

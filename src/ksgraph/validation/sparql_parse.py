@@ -307,5 +307,5 @@ class Reader:
         else:
             raise Unreadable(f"a path {value!r}")
         if self.peek()[0] == "punct" and self.peek()[1] in ("*", "+", "?"):
-            return rp.MulPath(primary, self.take()[1])
+            return rp.MulPath(primary, self.take()[1])  # type: ignore[arg-type]  # one of * + ?
         return primary

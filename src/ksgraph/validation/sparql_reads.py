@@ -96,7 +96,7 @@ Link = tuple[Node, Node]
 
 def _reached(patterns: list[Pattern], links: list[tuple[Node, Node]]) -> set[Node]:
     """The variables a chain of ``patterns`` (and BIND links) ties to ``$this``."""
-    reached = {THIS}
+    reached: set[Node] = {THIS}
     changed = True
     while changed:
         changed = False
