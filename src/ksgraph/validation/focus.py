@@ -20,12 +20,22 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.term import Node, URIRef
 
+from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import KS, ORG, RDFS, TIME
 from ksgraph.validation.reads import Reads, shape_reads
 from ksgraph.validation.steps import Path, Segment
-from ksgraph.validation.validate import targets
+from ksgraph.validation.validate import (
+    Report,
+    data_from_store,
+    data_view,
+    load_ontology,
+    load_shapes,
+    targets,
+    validate,
+)
 from ksgraph.validation.view import rdflib_term
 
 # The second hop of the neighbourhood follows only these links, forward: the ones
@@ -53,6 +63,18 @@ RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 Triple = tuple[Node, Node, Node]
+
+
+def validate_change(store: ox.Store, settings: Settings, quads: Iterable[ox.Quad]) -> Report:
+    """The shapes on the nodes whose results a change of ``quads`` can alter, over the whole data graph
+    read through a view of the store (no copy); every node where that is all of them."""
+    shapes, ontology = load_shapes(settings), load_ontology(settings)
+    data = data_view(store)
+    # The focus is found in what validation reads: the data and the ontology.
+    focus = touched_nodes(ReadOnlyGraphAggregate([data, ontology]), changed_triples(quads), shapes)
+    if focus is None:
+        return validate(data_from_store(store), settings, shapes=shapes, ontology=ontology)
+    return validate(data, settings, focus=focus, shapes=shapes, ontology=ontology)
 
 
 def changed_triples(quads: Iterable[ox.Quad]) -> list[Triple]:
