@@ -219,6 +219,7 @@ def small_import(store: Path, env: dict[str, str], work: Path, lim: dict[str, An
     entry: dict[str, Any] = {
         "triples": triples,
         "seconds": child.seconds,
+        "cpu_s": child.cpu_seconds,
         "peak_mib": child.peak_mib,
         "returncode": child.returncode,
         "stopped_after_validation": child.stopped,

@@ -157,7 +157,8 @@ def _objects(store: ox.Store, p: str) -> set[ox.NamedNode]:
 
 
 def new_quad(draw: Callable, pool: Pool, graph: ox.NamedNode) -> ox.Quad:  # type: ignore[type-arg]
-    kind = draw(st.sampled_from(["link", "type", "value", "asserted-inference", "literal", "blank"]))
+    kinds = ["link", "type", "value", "asserted-inference", "literal", "literal-link", "blank"]
+    kind = draw(st.sampled_from(kinds))
     s = draw(st.sampled_from(pool.resources))
     if kind == "type":
         return ox.Quad(s, TYPE, draw(st.sampled_from(pool.classes)), graph)
@@ -174,6 +175,10 @@ def new_quad(draw: Callable, pool: Pool, graph: ox.NamedNode) -> ox.Quad:  # typ
             ox.Literal("2020-01-01", datatype=XSD_DATE),
             graph,
         )
+    if kind == "literal-link":
+        # A literal where a resource belongs, in a form the inferred graph would store otherwise.
+        stamp = ox.Literal("2020-01-01T00:00:00Z", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
+        return ox.Quad(s, ox.NamedNode(draw(st.sampled_from(_LINKS))), stamp, graph)
     if kind == "blank":
         return ox.Quad(s, iri("ks:counterpartOf"), ox.BlankNode(), graph)
     p = draw(st.sampled_from(_LINKS))

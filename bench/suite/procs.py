@@ -36,6 +36,8 @@ class Child:
     stdout: Path | None
     stderr: list[tuple[float, str]] = field(default_factory=list)  # (seconds since start, line)
     stopped: bool = False  # killed on purpose when its stderr reached ``stop_at``
+    # CPU seconds of the child (user + system): far below ``seconds`` when the machine is busy.
+    cpu_seconds: float = 0.0
 
     @property
     def timed_out(self) -> bool:
@@ -133,6 +135,7 @@ def run(
             stdout=stdout,
             stderr=lines,
             stopped=stopped.is_set(),
+            cpu_seconds=round(usage.ru_utime + usage.ru_stime, 3),  # type: ignore[attr-defined]
         )
     finally:
         if stdout:

@@ -184,7 +184,7 @@ def goals(suite: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             {
                 "goal": "1k-triple import, end to end (parse, validate, reason, commit) ≤ 5 s" + at,
-                "measured": f"{imp['seconds']:.1f} s ({_split(imp)})",
+                "measured": f"{imp['seconds']:.1f} s ({_split(imp)}; {imp.get('cpu_s', 0):.1f} s of CPU)",
                 "status": "met" if imp["seconds"] <= 5 else "missed",
             }
         )
@@ -390,17 +390,33 @@ def markdown(suite: dict[str, Any]) -> str:
             [
                 label,
                 _s(imp),
+                _s(imp, "cpu_s"),
                 *[_num(split.get(k), 2) for k in ("parse", "validate", "reason", "commit")],
                 _num(build, 1),
                 f"{100 * imp['seconds'] / build:.1f}%" if build and imp.get("seconds") else "–",
                 imp.get("reasoning") or "–",
             ]
         )
-    lines += ["The same import, split as it measures itself (`ImportResult.seconds`; the rest is startup):", ""]
+    lines += [
+        "The same import, split as it measures itself (`ImportResult.seconds`, wall seconds; the rest is startup); "
+        "CPU s is the process's user + system time, which other jobs on a shared machine do not inflate:",
+        "",
+    ]
     lines += _table(
-        ["size", "import s", "parse s", "validate s", "reason s", "commit s", "build s", "import ÷ build", "reasoning"],
+        [
+            "size",
+            "import s",
+            "CPU s",
+            "parse s",
+            "validate s",
+            "reason s",
+            "commit s",
+            "build s",
+            "import ÷ build",
+            "reasoning",
+        ],
         rows,
-        "lrrrrrrrl",
+        "lrrrrrrrrl",
     )
     lines += ["## Limits per size", ""]
     keys = sorted({k for s in sizes.values() for k in s.get("limits", {})})
@@ -786,4 +802,8 @@ def write_outputs(suite: dict[str, Any], output: Path) -> None:
     suite["goals"] = goals(suite)
     (output / "suite.json").write_text(json.dumps(suite, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (output / "suite.md").write_text(markdown(suite), encoding="utf-8")
+    try:
+        import matplotlib  # noqa: F401  (the bench extra; without it the tables are still written)
+    except ImportError:
+        return
     plots(suite, output)

@@ -350,6 +350,9 @@ class Incremental:
     def outcome(self) -> Outcome:
         model = self.model
         added = [f for f in model.extra if f not in model.gone and not model.where(f)[0]]
+        for fact in added:
+            if not canonical(fact[2]):  # a removed asserted triple that still follows, with such a literal
+                raise NeedFull(f"the inferred graph would store {fact[2]} in another form")
         removed = [f for f in model.gone if model.where(f)[1]]
         removed += [f for f in self.added if model.where(f)[1]]  # asserted now: no longer inferred
         typed = {f[0] for f in (*added, *self.added) if f[1] == _TYPE}
@@ -366,8 +369,6 @@ def _check_change(fact: Fact) -> None:
         raise NeedFull(f"the change adds or removes an axiom ({_show(fact)})")
     if not storable_subject(s) or w3c_object:
         raise NeedFull(f"the change adds or removes a triple about a W3C term ({_show(fact)})")
-    if not canonical(o):
-        raise NeedFull(f"the change adds or removes a literal the inferred graph stores in another form ({o})")
 
 
 def _match(atom: tuple[Term, Term, Term], s: Term, o: Term, env: Env) -> Env | None:
