@@ -6,17 +6,16 @@ import pyoxigraph as ox
 
 from ksgraph.changes.commit import Check, Delta
 from ksgraph.core.settings import Settings
-from ksgraph.validation.focus import changed_triples, touched_nodes
-from ksgraph.validation.validate import Report, data_from_store, data_view, validate
+from ksgraph.validation.focus import validate_change
+from ksgraph.validation.validate import Report, data_from_store, validate
 
 
 def targeted(settings: Settings) -> Check:
-    """The shapes on the nodes the change touched and their neighbourhood (validation.focus), over
-    the whole data graph read through a view of the store (no copy)."""
+    """The shapes on the nodes whose results the change can alter (validation.focus: exact, from the
+    shapes' access paths), over the whole data graph read through a view of the store (no copy)."""
 
     def check(store: ox.Store, delta: Delta) -> Report:
-        data = data_view(store)
-        return validate(data, settings, focus=touched_nodes(data, changed_triples(delta.quads)))
+        return validate_change(store, settings, delta.quads)
 
     return check
 

@@ -13,8 +13,9 @@ The order is what makes an import safe:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,6 +47,8 @@ class ImportResult:
     removed: int
     report: Report
     inferred: int
+    # Wall seconds per stage: parse, validate, reason, commit (the copy, the change and the publish).
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _quiet(_: str) -> None:
@@ -69,7 +72,9 @@ def import_files(
     """
     if graph is not None and not graph.startswith(DATA_GRAPH_BASE):
         raise LoadError(Path("--graph"), f"<{graph}> is not a data graph (its IRI must start with {DATA_GRAPH_BASE})")
+    started = time.perf_counter()
     files = parse_files(rdf_files(paths), graph, max_bytes=settings.max_file_bytes)
+    parsed = time.perf_counter() - started
     if not files:
         raise LoadError(Path(" ".join(map(str, paths)) or "."), "no RDF files to import")
     _check_graphs(files)
@@ -96,6 +101,9 @@ def import_files(
     except Violations as exc:
         raise ImportRejected(exc.verdict) from None  # type: ignore[arg-type]  # the checks return Reports
     assert done.verdict is not None and done.reasoning is not None
+    seconds = {"parse": parsed, **{k: done.seconds.get(k, 0.0) for k in ("validate", "reason")}}
+    seconds["commit"] = done.seconds.get("change", 0.0) + done.seconds.get("publish", 0.0)
+    progress("seconds: " + ", ".join(f"{stage} {value:.2f}" for stage, value in seconds.items()))
     return ImportResult(
         files,
         targets,
@@ -103,6 +111,7 @@ def import_files(
         len(done.delta.removed),
         done.verdict,
         done.reasoning.inferred,  # type: ignore[arg-type]
+        seconds,
     )
 
 

@@ -32,29 +32,25 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib.term import URIRef
 
 from ksgraph.core.terms import Triple, to_ox, to_rdflib
-from ksgraph.core.vocab import INFERRED_GRAPH, OWL, RDF, RDFS
+from ksgraph.core.vocab import INFERRED_GRAPH, OWL
 from ksgraph.reasoning.axioms import (
     _ALL_DIFFERENT,
     _ALL_DISJOINT_CLASSES,
-    _DISJOINT_WITH,
-    _DISTINCT_MEMBERS,
-    _MEMBERS,
-    DIFFERENT_FROM,
-    FIRST,
-    NOTHING,
-    REST,
     TYPE,
 )
 from ksgraph.reasoning.consistency import Inconsistency, inconsistencies
 from ksgraph.reasoning.engines import DEFAULT_ENGINE, ENGINES, Engine, Progress, _IriInterner, _quiet
+from ksgraph.reasoning.folding import NotIncremental, plan
 from ksgraph.reasoning.forward import Saturation, Unsupported, compile_for, unsupported
+from ksgraph.reasoning.incremental import Rules, continuable
 from ksgraph.reasoning.noise import is_noise, kept
 from ksgraph.reasoning.rules import compile_rules
+from ksgraph.reasoning.stored import CONSISTENCY_PREDICATES, consistency_classes, rule_axioms
 from ksgraph.store.dataset import dataset
 
 
@@ -67,6 +63,12 @@ class ReasonReport:
     inconsistencies: tuple[Inconsistency, ...] = field(default=())
     # Inconsistencies in the engine's own words (owlrl only), in case it finds one the checks above do not.
     engine_messages: tuple[str, ...] = field(default=())
+    # "full" (the whole closure computed) or "incremental" (brought up to date for a change, see update.py).
+    mode: str = "full"
+    # Whether the next change can be reasoned over incrementally from this inferred graph (see incremental.py).
+    continuable: bool = False
+    # Asserted triples added and removed by the change, and inferred ones added and removed (incremental only).
+    changed: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     @property
     def consistent(self) -> bool:
@@ -85,6 +87,8 @@ class Closure:
     engine_messages: list[str]
     # The engine that computed it: reasonable where the rules engine could not (see :func:`infer`).
     engine: Engine = DEFAULT_ENGINE
+    # Why the next change cannot continue from this closure (None: it can; see incremental.continuable).
+    not_continuable: str | None = "not computed by the rules engine from a store"
 
 
 def infer(asserted: set[Triple], engine: Engine = DEFAULT_ENGINE, progress: Progress = _quiet) -> Closure:
@@ -107,28 +111,6 @@ def _fall_back(why: Exception, progress: Progress) -> Engine:
     return Engine.reasonable
 
 
-# Axioms compile_rules reads (by predicate, and rdf:type with these objects), fetched from the
-# store by pattern so the rules exist before the data streams through them.
-_RULE_AXIOM_PREDICATES = tuple(
-    URIRef(x)
-    for x in (
-        RDFS + "domain",
-        RDFS + "range",
-        RDFS + "subPropertyOf",
-        RDFS + "subClassOf",
-        OWL + "equivalentProperty",
-        OWL + "equivalentClass",
-        OWL + "inverseOf",
-        OWL + "propertyChainAxiom",
-        OWL + "hasValue",
-        OWL + "onProperty",
-        RDF + "first",
-        RDF + "rest",
-    )
-)
-_RULE_AXIOM_TYPES = tuple(URIRef(OWL + t) for t in ("TransitiveProperty", "SymmetricProperty", "FunctionalProperty"))
-
-
 def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, int]:
     """The ``rules`` engine on the store's asserted graphs, without converting them to rdflib terms.
 
@@ -138,13 +120,8 @@ def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, 
     """
 
     graphs = list(dataset(store, inferred=False))
-    axioms: set[Triple] = set()
-    for g in graphs:
-        for p in _RULE_AXIOM_PREDICATES:
-            axioms.update(_triples(store.quads_for_pattern(None, to_ox(p), None, g)))
-        for c in _RULE_AXIOM_TYPES:
-            axioms.update(_triples(store.quads_for_pattern(None, to_ox(TYPE), to_ox(c), g)))
-    rules = compile_for(compile_rules(axioms), to_ox)
+    compiled = compile_rules(rule_axioms(store, graphs))
+    rules = compile_for(compiled, to_ox)
     saturation = Saturation(rules, ox.NamedNode)
     for g in graphs:
         quads = store.quads_for_pattern(None, None, None, g)
@@ -166,24 +143,41 @@ def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, 
     progress(f"  rules: {len(rules)} rules compiled from the ontology's axioms; saturating {asserted} triples")
     saturation.run()
     progress(f"  rules: {len(saturation.derived)} triples derived, converting what is kept")
-    inferred = {t for t in map(_to_rdflib_triple, saturation.derived) if not is_noise(*t)}
+    inferred: set[Triple] = set()
+    noise: list[tuple[Any, Any, Any]] = []
+    not_canonical = None
+    t: tuple[Any, Any, Any]
+    for t in saturation.derived:
+        r = _to_rdflib_triple(t)
+        if is_noise(*r):
+            noise.append(t)
+        else:
+            inferred.add(r)
+            if not_canonical is None and isinstance(t[2], ox.Literal) and to_ox(r[2]) != t[2]:
+                not_canonical = f"the inferred graph stores {t[2]} in another form"
     # The consistency rules read only the axioms below and the types of the classes they name.
-    axiom_predicates = (_DISJOINT_WITH, DIFFERENT_FROM, FIRST, REST, _MEMBERS, _DISTINCT_MEMBERS)
-    consistency_axioms = {t for p in axiom_predicates for t in map(_to_rdflib_triple, saturation.triples(to_ox(p)))}
+    consistency_axioms = {
+        t for p in CONSISTENCY_PREDICATES for t in map(_to_rdflib_triple, saturation.triples(to_ox(p)))
+    }
     for kind in (_ALL_DISJOINT_CLASSES, _ALL_DIFFERENT):
         node = to_ox(kind)
         consistency_axioms |= {
             (to_rdflib(s), TYPE, kind) for s, objects in saturation.fwd.get(type_node, {}).items() if node in objects
         }
-    named = {to_ox(t) for s, p, o in consistency_axioms if p in (_DISJOINT_WITH, FIRST) for t in (s, o)}
-    named.add(to_ox(NOTHING))
+    classes_read = consistency_classes(consistency_axioms)
+    named = {to_ox(t) for t in classes_read}
     typed = {
         (to_rdflib(s), TYPE, to_rdflib(o))
         for s, objects in saturation.fwd.get(type_node, {}).items()
         for o in objects & named
     }
     problems_found = inconsistencies(typed | consistency_axioms, consistency_axioms)
-    return Closure(inferred, problems_found, [], Engine.rules), asserted
+    try:
+        folded = plan(compiled, classes_read)
+        why_not = not_canonical or continuable(Rules(folded.rules, folded.noise_classes, classes_read), noise)
+    except NotIncremental as exc:
+        why_not = str(exc)
+    return Closure(inferred, problems_found, [], Engine.rules, why_not), asserted
 
 
 def _triples(quads: Iterable[ox.Quad]) -> Iterator[Triple]:
@@ -229,4 +223,5 @@ def materialise(store: ox.Store, engine: Engine | str = DEFAULT_ENGINE, progress
         seconds=time.perf_counter() - started,
         inconsistencies=tuple(result.inconsistencies),
         engine_messages=tuple(result.engine_messages),
+        continuable=result.not_continuable is None,
     )

@@ -16,8 +16,8 @@ from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import expand_iri
 from ksgraph.tabular.reader import TabularFile
 from ksgraph.tabular.rules import CellViolation
-from ksgraph.validation.focus import changed_triples, touched_nodes
-from ksgraph.validation.validate import Result, data_view, validate
+from ksgraph.validation.focus import validate_change
+from ksgraph.validation.validate import Result
 
 
 def shacl_violations(
@@ -28,9 +28,7 @@ def shacl_violations(
     A result that no cell of the file touches is about data the file does not
     mention: it is counted, not charged to the steward.
     """
-    data = data_view(store)
-    focus = touched_nodes(data, changed_triples([*parsed.quads, *removed]))
-    report = validate(data, settings, focus=focus)
+    report = validate_change(store, settings, [*parsed.quads, *removed])
     located: list[CellViolation] = []
     elsewhere = 0
     for result in report.results:
