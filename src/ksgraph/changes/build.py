@@ -93,7 +93,9 @@ def build(
         agent=agent,
         progress=progress,
     )
-    report.validation = done.verdict  # type: ignore[assignment]  # full() returns a Report
+    # The check is full() or none: a Report, or no verdict.
+    assert done.verdict is None or isinstance(done.verdict, Report)
+    report.validation = done.verdict
     if done.reasoning is not None:
         report.inferred = done.reasoning.inferred
         progress(f"  {report.inferred} inferred triples in {done.reasoning.seconds:.1f} s ({done.reasoning.engine})")

@@ -80,8 +80,9 @@ def import_files(
     _check_graphs(files)
     if not GraphStore(settings.store_dir).exists():
         raise StoreMissing(f"no graph in {settings.store_dir}: run `ksgraph build` first (or pass --store)")
-    # A file's target graph, and the graphs a TriG or N-Quads file names itself.
-    targets = sorted({f.graph for f in files} | {q.graph_name.value for f in files for q in f.quads})
+    # A file's target graph, and the graphs a TriG or N-Quads file names itself (named: _check_graphs).
+    named = {q.graph_name.value for f in files for q in f.quads if isinstance(q.graph_name, ox.NamedNode)}
+    targets = sorted({f.graph for f in files} | named)
 
     def change(copy: ox.Store) -> Delta:
         removed: list[ox.Quad] = []
@@ -99,8 +100,10 @@ def import_files(
     try:
         done = commit(settings, change, kind="import", files=files, check=check, agent=agent, progress=progress)
     except Violations as exc:
-        raise ImportRejected(exc.verdict) from None  # type: ignore[arg-type]  # the checks return Reports
-    assert done.verdict is not None and done.reasoning is not None
+        # checks.full and checks.targeted answer with Reports.
+        assert isinstance(exc.verdict, Report)
+        raise ImportRejected(exc.verdict) from None
+    assert isinstance(done.verdict, Report) and done.reasoning is not None
     seconds = {"parse": parsed, **{k: done.seconds.get(k, 0.0) for k in ("validate", "reason")}}
     seconds["commit"] = done.seconds.get("change", 0.0) + done.seconds.get("publish", 0.0)
     progress("seconds: " + ", ".join(f"{stage} {value:.2f}" for stage, value in seconds.items()))
@@ -110,7 +113,7 @@ def import_files(
         len(done.delta.added),
         len(done.delta.removed),
         done.verdict,
-        done.reasoning.inferred,  # type: ignore[arg-type]
+        done.reasoning.inferred,
         seconds,
     )
 

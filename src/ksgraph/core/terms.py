@@ -11,7 +11,7 @@ owlrl and rdflib's serialisers need rdflib terms. Two choices are made here, onc
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import TypeAlias, overload
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -19,6 +19,8 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from ksgraph.core.vocab import XSD, compact_iri
 
 OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+OxSubject: TypeAlias = ox.NamedNode | ox.BlankNode
+OxGraphName: TypeAlias = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 Triple: TypeAlias = tuple[Node, Node, Node]
 XSD_STRING = XSD + "string"
 
@@ -55,12 +57,36 @@ def to_ox(term: Node) -> OxTerm:
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
 
 
+def to_ox_triple(triple: tuple[Node, Node, Node]) -> tuple[OxSubject, ox.NamedNode, OxTerm]:
+    """The pyoxigraph terms of an rdflib triple; a literal subject or a predicate that is no IRI is a TypeError."""
+    s, p, o = (to_ox(term) for term in triple)
+    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+        raise TypeError(f"not an RDF triple: {triple!r}")
+    return s, p, o
+
+
+@overload
+def unquoted(term: OxSubject | ox.Triple) -> OxSubject: ...
+@overload
+def unquoted(term: OxTerm | ox.Triple) -> OxTerm: ...
+def unquoted(term: OxTerm | ox.Triple) -> OxTerm:
+    """A quad's subject or object as an RDF 1.1 term (pyoxigraph types them with RDF-star's quoted triples).
+
+    ksgraph's data is RDF 1.1, so a quoted triple is a TypeError, as in :func:`to_rdflib`."""
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"a quoted triple where ksgraph expects an RDF 1.1 term: {term}")
+    return term
+
+
 def triple_to_rdflib(triple: tuple[object, object, object]) -> Triple:
-    s, p, o = triple
-    for term in triple:
-        if not isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
-            raise TypeError(f"not an RDF term: {term!r}")
-    return to_rdflib(s), to_rdflib(p), to_rdflib(o)  # type: ignore[arg-type]  # narrowed by the loop above
+    s, p, o = (_rdf_term(term) for term in triple)
+    return to_rdflib(s), to_rdflib(p), to_rdflib(o)
+
+
+def _rdf_term(term: object) -> OxTerm:
+    if not isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        raise TypeError(f"not an RDF term: {term!r}")
+    return term
 
 
 def term_text(term: object, *, compact: bool = True) -> str:

@@ -126,9 +126,11 @@ def _fill_and_serialize(graph: rdflib.Graph, items: list[ox.Triple | ox.Quad]) -
             to_rdflib(item.subject, normalize=False),
             to_rdflib(item.predicate),
             to_rdflib(item.object, normalize=False),
-        )  # type: ignore[arg-type]  # RDF 1.1: no quoted triples here
-        if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode):
-            graph.graph(rdflib.URIRef(item.graph_name.value)).add(triple)
+        )
+        name = item.graph_name if isinstance(item, ox.Quad) else None
+        # The graph is a Dataset when some item is in a named graph (compact_json_ld).
+        if isinstance(name, ox.NamedNode) and isinstance(graph, rdflib.Dataset):
+            graph.graph(rdflib.URIRef(name.value)).add(triple)
         else:
             graph.add(triple)
     text = graph.serialize(format="json-ld", context=json_ld_context(), auto_compact=True, indent=1)

@@ -66,7 +66,7 @@ class LocalBackend:
         return self._db
 
     def run(self, sparql: str, *, view: View = DEFAULT, substitutions: Bindings | None = None) -> Result:
-        return run(self.local_store(), sparql, view=view, substitutions=substitutions)  # type: ignore[return-value]
+        return run(self.local_store(), sparql, view=view, substitutions=substitutions)
 
     def run_raw(self, sparql: str) -> ox.QuerySolutions:
         try:

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 from ksgraph.store.dataset import DEFAULT, View
 
 Bindings = Mapping[ox.Variable, ox.NamedNode | ox.Literal]
-# ASK answers a plain bool in pyoxigraph 0.5.
-Result = ox.QuerySolutions | bool | Iterable[ox.Triple]
+# ASK answers pyoxigraph's QueryBoolean (true or false as a bool is) locally, a bool from a remote store.
+Result = ox.QuerySolutions | ox.QueryBoolean | bool | Iterable[ox.Triple]
 
 
 class Unavailable(RuntimeError):

@@ -168,7 +168,8 @@ class RemoteBackend:
 
 def accept_for(sparql: str) -> str:
     """The Accept header for the query's form: graph formats for CONSTRUCT/DESCRIBE, else results."""
-    keyword = sparql[_PROLOGUE.match(sparql).end() :][:9].upper()  # type: ignore[union-attr]
+    prologue = _PROLOGUE.match(sparql)  # it matches everywhere (perhaps nothing), so it is never None
+    keyword = sparql[prologue.end() if prologue else 0 :][:9].upper()
     return ACCEPT_GRAPH if keyword.startswith(("CONSTRUCT", "DESCRIBE")) else ACCEPT_RESULTS
 
 

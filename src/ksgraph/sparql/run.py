@@ -39,9 +39,16 @@ def run(
         raise QueryError(f"malformed query: {exc}") from exc
 
 
-def select(store: ox.Store, sparql: str, **kwargs: object) -> list[ox.QuerySolution]:
+def select(
+    store: ox.Store,
+    sparql: str,
+    *,
+    inferred: bool = True,
+    view: View | None = None,
+    substitutions: Substitutions | None = None,
+) -> list[ox.QuerySolution]:
     """All solutions of a SELECT (as :func:`run`); TypeError for another query form."""
-    result = run(store, sparql, **kwargs)  # type: ignore[arg-type]
+    result = run(store, sparql, inferred=inferred, view=view, substitutions=substitutions)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("select() runs SELECT queries only")
     return list(result)

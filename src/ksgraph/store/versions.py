@@ -33,7 +33,7 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -269,9 +269,9 @@ class WritableStore:
             return one
         if name in _BY_QUADS:
 
-            def many(quads: object, *args: object, **kwargs: object) -> object:
+            def many(quads: Iterable[ox.Quad], *args: object, **kwargs: object) -> object:
                 def recorded() -> Iterator[ox.Quad]:
-                    for quad in quads:  # type: ignore[attr-defined]
+                    for quad in quads:
                         touched.add(quad.graph_name)
                         if name == "extend":
                             self._edit(quad, add=True)
@@ -294,11 +294,12 @@ class WritableStore:
 
             def loaded(*args: object, **kwargs: object) -> object:
                 target = kwargs.get("to_graph") if name in _BY_LOAD else None
-                if target is None:
-                    self.touched = None
+                if isinstance(target, ox.NamedNode | ox.BlankNode | ox.DefaultGraph):
+                    touched.add(target)
+                    self._changed_whole(target)
                 else:
-                    touched.add(target)  # type: ignore[arg-type]
-                    self._changed_whole(target)  # type: ignore[arg-type]
+                    # No graph named (or none pyoxigraph takes, which it then refuses): any graph may change.
+                    self.touched = None
                 return method(*args, **kwargs)
 
             return loaded

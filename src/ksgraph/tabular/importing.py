@@ -135,10 +135,11 @@ def superseded_quads(
     # names 5,000 subjects, and each lookup in the on-disk store costs about as much as a short scan.
     for predicate in {k[1] for k in keys}:
         for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-            if quad.graph_name not in graphs or quad.subject.value not in subjects:
+            subject = quad.subject
+            if quad.graph_name not in graphs or not isinstance(subject, ox.NamedNode) or subject.value not in subjects:
                 continue
             language = quad.object.language if isinstance(quad.object, ox.Literal) else None
-            key = (quad.subject.value, predicate, language if predicate == _PREF_LABEL else None)
+            key = (subject.value, predicate, language if predicate == _PREF_LABEL else None)
             if key in keys and ox.Triple(quad.subject, quad.predicate, quad.object) not in stated:
                 found.append(quad)
     return found

@@ -47,7 +47,21 @@ class BuiltRow:
     subject: str
     values: dict[str, list[str]]  # column name → resolved values (IRIs or lexical forms)
     cells: dict[str, Origin]
-    triples: list[tuple[ox.Quad, Origin]] = field(default_factory=list)
+    triples: list[tuple[RowTriple, Origin]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RowTriple:
+    """A triple a row made, with its terms typed as the mapper makes them (an IRI subject, no blank node)."""
+
+    subject: ox.NamedNode
+    predicate: ox.NamedNode
+    object: Obj
+    graph: ox.NamedNode
+
+    @property
+    def quad(self) -> ox.Quad:
+        return ox.Quad(self.subject, self.predicate, self.object, self.graph)
 
 
 class RowMapper:
@@ -164,8 +178,8 @@ class RowMapper:
             if column.equals_var and values.get(column.name) and ctx.get(column.equals_var):
                 expected = expand(ctx[column.equals_var])
                 if values[column.name] != [expected]:
-                    choice = column.choice_for(expected)
-                    shown = choice.names[0] if choice else expected
+                    chosen = column.choice_for(expected)
+                    shown = chosen.names[0] if chosen else expected
                     problems.append(
                         CellProblem(origins[column.name], f"does not agree with the other columns; expected {shown!r}")
                     )
@@ -202,8 +216,8 @@ class RowMapper:
                 s, o = (obj, ox.NamedNode(subject)) if column.inverse else (ox.NamedNode(subject), obj)
                 if isinstance(s, ox.Literal):
                     continue
-                quad = ox.Quad(s, ox.NamedNode(column.predicate), o, self.graph)
-                row.triples.append((quad, origin if not column.virtual else self._virtual_origin(column, row)))
+                made = RowTriple(s, ox.NamedNode(column.predicate), o, self.graph)
+                row.triples.append((made, origin if not column.virtual else self._virtual_origin(column, row)))
         return problems
 
     def _objects(self, column: Column, row: BuiltRow, ctx: dict[str, str], raw_of: dict[str, str]) -> list[Obj]:
@@ -224,9 +238,9 @@ class RowMapper:
         if not resolved:
             for when, template in column.default:
                 if when is None or ctx.get(when):
-                    text = fill(template, ctx)
-                    if text:
-                        return [self._term(column, expand(text) if column.choices else text)]
+                    filled = fill(template, ctx)
+                    if filled:
+                        return [self._term(column, expand(filled) if column.choices else filled)]
             return []
         return [self._term(column, v) for v in resolved]
 
@@ -323,15 +337,15 @@ def register(index: NameIndex, row: BuiltRow, looked_up: set[str]) -> None:
     """
     rdf_type, pref = RDF + "type", SKOS + "prefLabel"
     typed = {
-        q.subject.value: q.object.value
-        for q, _ in row.triples
-        if q.predicate.value == rdf_type and q.object.value in looked_up and isinstance(q.subject, ox.NamedNode)
+        t.subject.value: t.object.value
+        for t, _ in row.triples
+        if t.predicate.value == rdf_type and t.object.value in looked_up
     }
     for subject, cls in typed.items():
         index.add(subject, cls)
-    for quad, _ in row.triples:
-        if quad.predicate.value == pref and quad.subject.value in typed and isinstance(quad.object, ox.Literal):
-            index.add_name(quad.subject.value, quad.object.value, quad.object.language)
+    for t, _ in row.triples:
+        if t.predicate.value == pref and t.subject.value in typed and isinstance(t.object, ox.Literal):
+            index.add_name(t.subject.value, t.object.value, t.object.language)
 
 
 def record_origins(origins: OriginMap, rows: Iterable[BuiltRow], template: Template) -> None:
@@ -340,10 +354,10 @@ def record_origins(origins: OriginMap, rows: Iterable[BuiltRow], template: Templ
         for column in template.columns:
             if column.predicate and column.name in row.cells and not column.about:
                 minted.columns.setdefault(column.predicate, row.cells[column.name])
-        for quad, origin in row.triples:
-            origins.add_triple((quad.subject, quad.predicate, quad.object), origin)
-            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value != row.subject:
-                origins.add_resource(quad.subject.value, origin)
+        for t, origin in row.triples:
+            origins.add_triple((t.subject, t.predicate, t.object), origin)
+            if t.subject.value != row.subject:
+                origins.add_resource(t.subject.value, origin)
 
 
 def _row_origin(row: BuiltRow) -> tuple[Path, str | None, int, None, None, str]:

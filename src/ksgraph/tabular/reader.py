@@ -107,8 +107,8 @@ def read(
         rows = sorted(built[i], key=lambda r: r.number)
         record_origins(origins, rows, mapper.template)
         for row in rows:
-            for quad, _ in row.triples:
-                quads.setdefault(quad, None)
+            for made, _ in row.triples:
+                quads.setdefault(made.quad, None)
         violations += check_unique(mapper.template, rows, store)
     return TabularFile(
         path,
@@ -145,7 +145,9 @@ def _template_of(
     return catalogue[best[2]]
 
 
-def _duplicates_and_conflicts(built: dict[int, list[BuiltRow]], jobs: list) -> list[CellProblem]:
+def _duplicates_and_conflicts(
+    built: dict[int, list[BuiltRow]], jobs: list[tuple[RowMapper, Header, Sheet]]
+) -> list[CellProblem]:
     """Two rows minting the same resource are one row too many; a value said twice must be said the same."""
     problems: list[CellProblem] = []
     first_row: dict[str, BuiltRow] = {}
@@ -166,12 +168,12 @@ def _duplicates_and_conflicts(built: dict[int, list[BuiltRow]], jobs: list) -> l
                 )
                 continue
             first_row[row.subject] = row
-            for quad, origin in row.triples:
-                if quad.subject.value == row.subject or not isinstance(quad.object, ox.Literal):
+            for made, origin in row.triples:
+                if made.subject.value == row.subject or not isinstance(made.object, ox.Literal):
                     continue
-                key = (quad.subject.value, quad.predicate.value, quad.object.language or "")
-                previous = said.setdefault(key, (quad.object.value, origin))
-                if previous[0] != quad.object.value and previous[1].row != origin.row:
+                key = (made.subject.value, made.predicate.value, made.object.language or "")
+                previous = said.setdefault(key, (made.object.value, origin))
+                if previous[0] != made.object.value and previous[1].row != origin.row:
                     problems.append(
                         CellProblem(
                             origin, f"conflicts with {previous[1].cell} ({previous[0]!r}) for the same resource"
@@ -184,7 +186,7 @@ def _sheet(row: BuiltRow) -> str | None:
     return next(iter(row.cells.values())).sheet
 
 
-def _first_cell(row: BuiltRow) -> tuple:
+def _first_cell(row: BuiltRow) -> tuple[Path, str | None, int, None, None, str]:
     cell = next(iter(row.cells.values()))
     return (cell.file, cell.sheet, row.number, None, None, "")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +111,7 @@ class SheetContent:
     name: str
     header_rows: Sequence[Sequence[str]]
     rows: Sequence[Sequence[str]]
-    choices: dict[int, Sequence[str]]  # 0-based column index → allowed values (a drop-down list)
+    choices: Mapping[int, Sequence[str]]  # 0-based column index → allowed values (a drop-down list)
 
 
 def write_xlsx(path: Path, sheets: Sequence[SheetContent]) -> None:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import expand_iri
+from ksgraph.tabular.origins import Origin
 from ksgraph.tabular.reader import TabularFile
 from ksgraph.tabular.rules import CellViolation
 from ksgraph.validation.focus import validate_change
@@ -42,14 +43,14 @@ def shacl_violations(
     return located, elsewhere
 
 
-def _violation(result: Result, origin: object, path: str | None, value: str | None) -> CellViolation:
+def _violation(result: Result, origin: Origin, path: str | None, value: str | None) -> CellViolation:
     return CellViolation(
         rule=result.rule,
         severity=result.severity.value,
         message_sv=result.message_sv,
         message_en=result.message_en,
         source=", ".join(result.sources) or None,
-        origin=origin,  # type: ignore[arg-type]
+        origin=origin,
         focus=result.focus,
         path=path,
         value=value,

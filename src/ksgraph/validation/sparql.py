@@ -35,7 +35,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ksgraph.core.terms import to_ox
+from ksgraph.core.terms import OxTerm, to_ox, to_ox_triple, unquoted
 from ksgraph.core.vocab import GRAPH_BASE
 from ksgraph.validation.prebinding import Mode, Plan, Refused, at_every_group, at_outer_group, plan
 from ksgraph.validation.view import rdflib_term
@@ -85,6 +85,19 @@ class Queryable(Protocol):
     """Where constraints are evaluated: a store, or graphs of one (:class:`~ksgraph.validation.view.GraphUnion`)."""
 
     def query(self, query: str) -> Iterable[ox.QuerySolution]: ...
+
+
+@dataclass(frozen=True)
+class Selects:
+    """A store as :class:`Queryable`: a constraint's query is a SELECT (SHACL requires it, :func:`plan` checks)."""
+
+    store: ox.Store
+
+    def query(self, query: str) -> ox.QuerySolutions:
+        result = self.store.query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("a SPARQL constraint is a SELECT query")
+        return result
 
 
 def bulk_constraints(shapes: rdflib.Graph, cache_dir: Path | None = None) -> list[Constraint]:
@@ -159,10 +172,10 @@ def _prefixes(shapes: rdflib.Graph, shape: Node, constraint: Node) -> tuple[tupl
 def to_store(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> ox.Store:
     """An in-memory pyoxigraph copy of an rdflib graph (and the shapes as the named graph SHAPES_GRAPH)."""
     store = ox.Store()
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data)  # type: ignore[arg-type]
+    store.extend(ox.Quad(*to_ox_triple(t)) for t in data)
     if shapes is not None:
         graph = ox.NamedNode(SHAPES_GRAPH)
-        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)  # type: ignore[arg-type]
+        store.extend(ox.Quad(*to_ox_triple(t), graph) for t in shapes)
     return store
 
 
@@ -196,6 +209,7 @@ def evaluate(constraint: Constraint, focus: set[Node], store: Queryable, report:
         for solution in store.query(text):
             this = _get(solution, "this")
             if this is not None:
+                this = unquoted(this)
                 count += _result(constraint, nodes.get(this) or rdflib_term(this), solution, fixed, report, seen)
         return count
     for node in ordered:
@@ -245,16 +259,17 @@ def _result(
     return 1
 
 
-def _get(solution: ox.QuerySolution, name: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+def _get(solution: ox.QuerySolution, name: str) -> OxTerm | ox.Triple | None:
     try:
-        return solution[name]  # type: ignore[return-value]
+        term: OxTerm | ox.Triple | None = solution[name]  # pyoxigraph's stubs type a solution's values as Any
     except (KeyError, IndexError):
         return None
+    return term
 
 
 def _text(solution: ox.QuerySolution, name: str, fixed: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
     term = _get(solution, name) or fixed.get(name)
-    return "" if term is None else term.value
+    return "" if term is None else unquoted(term).value
 
 
 def _name(node: Node) -> str:

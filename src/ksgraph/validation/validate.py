@@ -22,6 +22,7 @@ import functools
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pyshacl
@@ -29,6 +30,8 @@ import rdflib
 from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError, ValidationFailure
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result as QueryResult
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from ksgraph.core.settings import DEFAULT_MAX_FILE_BYTES, Settings
@@ -41,14 +44,14 @@ from ksgraph.validation.results import Report as Report
 from ksgraph.validation.results import Result as Result
 from ksgraph.validation.results import Severity as Severity
 from ksgraph.validation.results import read_results, rules
-from ksgraph.validation.sparql import Queryable, ShapesError, bulk_constraints, evaluate, to_store
+from ksgraph.validation.sparql import Queryable, Selects, ShapesError, bulk_constraints, evaluate, to_store
 from ksgraph.validation.view import StoreView, rdflib_term
 
 INFERENCE_MODE = "none"
 
 
 @functools.lru_cache(maxsize=256)
-def _prepared(text: str) -> object:
+def _prepared(text: str) -> Query:
     # Parsing is a pure function of the text, so a bounded cache is safe to share.
     return prepareQuery(text)
 
@@ -62,7 +65,7 @@ class PreparedQueryGraph(rdflib.Graph):
     ($this is pre-bound), so the parsed query is reused.
     """
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> QueryResult:
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)
@@ -129,13 +132,13 @@ def _graph_from_triples(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     graph = PreparedQueryGraph()
     terms: dict[object, Node] = {}
 
-    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:  # a quoted triple fails in rdflib_term
         found = terms.get(t)
         if found is None:
             found = terms[t] = rdflib_term(t)
         return found
 
-    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)  # type: ignore[arg-type]
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
     return graph
 
 
@@ -244,6 +247,8 @@ def validate(
             if isinstance(report, ValidationFailure):
                 # pySHACL returns, rather than raises, the failures SHACL requires (e.g. a forbidden query form).
                 raise ShapesError(None, f"pySHACL refuses the shapes: {report.message}")
+            if not isinstance(report, rdflib.Graph):  # pySHACL is untyped: its answer is checked here
+                raise TypeError(f"pySHACL answered {type(report).__name__}, not a report graph")
             return report
 
         def weight(shape: Node) -> int:
@@ -266,7 +271,7 @@ def _queryable(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> Querya
     """
     if isinstance(data.store, StoreView) and shapes is None:
         return data.store.sparql()
-    return to_store(data, shapes)  # type: ignore[return-value]  # a SELECT on a Store gives solutions
+    return Selects(to_store(data, shapes))
 
 
 def _merge(report: rdflib.Graph, extra: rdflib.Graph) -> None:

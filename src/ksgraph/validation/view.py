@@ -18,21 +18,29 @@ The view is read-only towards the store and assumes the store does not change wh
 
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib.graph import Graph
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ksgraph.core.terms import to_ox, to_rdflib
+from ksgraph.core.terms import OxGraphName, OxSubject, OxTerm, to_ox_triple, to_rdflib
 from ksgraph.core.vocab import DATA_GRAPH_BASE, ONTOLOGY_GRAPH
 
 Triple = tuple[Node, Node, Node]
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+Contexts = Generator[Graph | None, None, None]
+
+
+class _Nothing(enum.Enum):
+    NOTHING = enum.auto()
+
+
 # None: unbound; _NOTHING: a term the store cannot hold there (a literal subject), so nothing matches.
-_NOTHING = object()
+_NOTHING = _Nothing.NOTHING
 
 
 def data_graph_names(store: ox.Store) -> tuple[ox.NamedNode, ...]:
@@ -47,8 +55,9 @@ class StoreView(Memory):
         super().__init__()
         self.store = store
         self.graphs = data_graph_names(store)
-        self._rank = {g: i for i, g in enumerate(self.graphs)}
-        self._terms: dict[OxTerm, Node] = {}
+        self._rank: dict[OxGraphName, int] = {g: i for i, g in enumerate(self.graphs)}
+        # Keyed by whatever a quad holds: a quoted triple fails in rdflib_term, as it has no rdflib term.
+        self._terms: dict[OxTerm | ox.Triple, Node] = {}
         self._count: int | None = None
         self._length: int | None = None
         # Quads read from the store: tests check that targeted validation stays local.
@@ -57,7 +66,7 @@ class StoreView(Memory):
 
     # -- rdflib Store ---------------------------------------------------------
 
-    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Triple, Iterator[Any]]]:
+    def triples(self, triple_pattern: Any, context: Any = None) -> Generator[tuple[Triple, Contexts], None, None]:
         s, p, o = triple_pattern
         extra = [t for t, _ in super().triples(triple_pattern, context)]
         if s is None and o is None:
@@ -65,17 +74,17 @@ class StoreView(Memory):
             seen: set[Triple] = set()
             for triple in found:
                 seen.add(triple)
-                yield triple, iter(())
+                yield triple, _no_contexts()
             # What was added and is also data was read with the data.
             for triple in extra:
                 if triple not in seen:
-                    yield triple, iter(())
+                    yield triple, _no_contexts()
             return
         local = self._local(s, p, o)
         known = set(local)
         both = local + [t for t in extra if t not in known]
         for triple in _as_memory_orders(both, s, p, o):
-            yield triple, iter(())
+            yield triple, _no_contexts()
 
     def __len__(self, context: Any = None) -> int:
         # pySHACL tests the data graph's truth (its length) for every graph it wraps.
@@ -100,7 +109,7 @@ class StoreView(Memory):
         The ontology added to the view is the store's ontology graph when they hold the same
         triples (as after ``ksgraph build``); otherwise it is copied, with the data, into memory.
         """
-        added = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for (s, p, o), _ in super().triples((None, None, None), None)]
+        added = [ox.Triple(*to_ox_triple(t)) for t, _ in super().triples((None, None, None), None)]
         if not added:
             return GraphUnion(self.store, self.graphs)
         ontology = ox.NamedNode(ONTOLOGY_GRAPH)
@@ -118,7 +127,7 @@ class StoreView(Memory):
         """A node's triples: one index lookup across all graphs, kept to the data graphs in their order."""
         subject, predicate = _ox_subject(s), _ox_predicate(p)
         obj, check = _ox_object(o)
-        if _NOTHING in (subject, predicate, obj):
+        if subject is _NOTHING or predicate is _NOTHING or obj is _NOTHING:
             return []
         if obj is None and check is not None and subject is None:
             # A typed literal is looked for by rdflib equality, which a lookup cannot do
@@ -127,7 +136,7 @@ class StoreView(Memory):
         quads = []
         for quad in self.store.quads_for_pattern(subject, predicate, obj, None):
             self.reads += 1
-            rank = self._rank.get(quad.graph_name)  # type: ignore[call-overload]
+            rank = self._rank.get(quad.graph_name)
             if rank is not None:
                 quads.append((rank, quad))
         quads.sort(key=lambda rq: rq[0])
@@ -156,7 +165,7 @@ class StoreView(Memory):
     def _in_data(self, triple: Triple) -> bool:
         return bool(self._local(*triple))
 
-    def _term(self, term: OxTerm) -> Node:
+    def _term(self, term: OxTerm | ox.Triple) -> Node:
         found = self._terms.get(term)
         if found is None:
             found = self._terms[term] = rdflib_term(term)
@@ -176,18 +185,18 @@ class StoreView(Memory):
             query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
             return _count(self.store, query, self.graphs)
         repeats = 0
-        seen: set[tuple[OxTerm, OxTerm, OxTerm]] = set()
+        seen: set[tuple[OxSubject | ox.Triple, ox.NamedNode, OxTerm | ox.Triple]] = set()
         for graph in rest:
             for quad in self.store.quads_for_pattern(None, None, None, graph):
-                triple = (quad.subject, quad.predicate, quad.object)
-                if triple not in seen:
-                    seen.add(triple)
-                    held = self.store.quads_for_pattern(*triple, None)  # type: ignore[misc]
+                s, p, o = quad.subject, quad.predicate, quad.object
+                if (s, p, o) not in seen:
+                    seen.add((s, p, o))
+                    held = self.store.quads_for_pattern(s, p, o, None)
                     repeats += sum(1 for q in held if q.graph_name in self._rank) - 1
         return sum(sizes) - repeats
 
 
-def rdflib_term(t: OxTerm) -> Node:
+def rdflib_term(t: OxTerm | ox.Triple) -> Node:
     """As rdflib's N-Triples parser makes it: a plain literal for xsd:string, as RDF 1.1 says they are one."""
     if isinstance(t, ox.Literal) and not t.language and t.datatype.value == XSD_STRING:
         return Literal(t.value)
@@ -197,7 +206,7 @@ def rdflib_term(t: OxTerm) -> Node:
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _ox_subject(term: Node | None) -> object:
+def _ox_subject(term: Node | None) -> OxSubject | _Nothing | None:
     if term is None:
         return None
     if isinstance(term, URIRef):
@@ -207,13 +216,13 @@ def _ox_subject(term: Node | None) -> object:
     return _NOTHING
 
 
-def _ox_predicate(term: Node | None) -> object:
+def _ox_predicate(term: Node | None) -> ox.NamedNode | _Nothing | None:
     if term is None:
         return None
     return _named(term) if isinstance(term, URIRef) else _NOTHING
 
 
-def _ox_object(term: Node | None) -> tuple[object, Literal | None]:
+def _ox_object(term: Node | None) -> tuple[OxTerm | _Nothing | None, Literal | None]:
     """(the object to look up, a literal the results must equal in rdflib's sense, or None).
 
     Only a plain literal is looked up directly: rdflib normalises the lexical forms of
@@ -226,18 +235,23 @@ def _ox_object(term: Node | None) -> tuple[object, Literal | None]:
     return _ox_subject(term), None
 
 
-def _named(term: URIRef) -> object:
+def _named(term: URIRef) -> ox.NamedNode | _Nothing:
     try:
         return ox.NamedNode(str(term))
     except ValueError:
         return _NOTHING
 
 
-def _blank(term: BNode) -> object:
+def _blank(term: BNode) -> ox.BlankNode | _Nothing:
     try:
         return ox.BlankNode(str(term))
     except ValueError:
         return _NOTHING
+
+
+def _no_contexts() -> Contexts:
+    # The view holds no contexts of its own: triples are in the data graphs, merged.
+    yield from ()
 
 
 def _as_memory_orders(triples: list[Triple], s: Node | None, p: Node | None, o: Node | None) -> list[Triple]:
@@ -297,19 +311,19 @@ class GraphUnion:
 
     def __init__(self, store: ox.Store, graphs: Sequence[ox.NamedNode], extra: Sequence[ox.Triple] = ()) -> None:
         self.store = store
-        self.graphs = list(graphs)
+        # pyoxigraph's stubs type default_graph as an invariant list of every kind of graph name.
+        self.graphs: list[OxGraphName] = list(graphs)
         self.extra = list(extra)
         self.merged: ox.Store | None = None
 
     def query(self, text: str) -> list[ox.QuerySolution]:
         if self.merged is None and not self.extra and not _counts_solutions(text):
-            solutions = self.store.query(text, default_graph=self.graphs)
-            assert isinstance(solutions, ox.QuerySolutions)
+            solutions = _solutions(self.store.query(text, default_graph=self.graphs))
             names = solutions.variables
             rows = list(solutions)
             if len({tuple(row[v] for v in names) for row in rows}) == len(rows):
                 return rows
-        return list(self._merged().query(text))  # type: ignore[arg-type]
+        return list(_solutions(self._merged().query(text)))
 
     def _merged(self) -> ox.Store:
         if self.merged is None:
@@ -326,5 +340,11 @@ class GraphUnion:
 def _count(store: ox.Store, query: str, graphs: Sequence[ox.NamedNode]) -> int:
     if not graphs:
         return 0
-    solutions = store.query(query, default_graph=list(graphs))
-    return int(next(iter(solutions))["n"].value)  # type: ignore[index,union-attr,arg-type]
+    chosen: list[OxGraphName] = list(graphs)
+    return int(next(_solutions(store.query(query, default_graph=chosen)))["n"].value)
+
+
+def _solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("the view answers SELECT queries only")
+    return result

@@ -45,13 +45,13 @@ def validate_command(
     store's asserted graphs. With --shapes, the given files against those shapes alone.
     Exit 0: no violations (warnings and infos allowed); 1: violations; 2: unusable input.
     """
+    from ksgraph.rdfio.load import rdf_files
     from ksgraph.validation.output import render, source_titles
     from ksgraph.validation.sparql import ShapesError
     from ksgraph.validation.validate import (
         data_from_files,
         data_from_store,
         located,
-        rdf_files,
         validate,
         validate_files,
     )
@@ -120,9 +120,10 @@ def import_command(
     from ksgraph.changes.commit import Inconsistent
     from ksgraph.changes.imports import ImportRejected, import_files
     from ksgraph.cli.commands.tabular import import_tables, is_table
+    from ksgraph.rdfio.load import rdf_files
     from ksgraph.validation.output import render, source_titles
     from ksgraph.validation.sparql import ShapesError
-    from ksgraph.validation.validate import located, rdf_files
+    from ksgraph.validation.validate import located
 
     if any(map(is_table, paths)):
         # Spreadsheets map to RDF first and report against their cells (issue 10).
