@@ -2,6 +2,7 @@
 # Refresh the lock files from pyproject.toml: bash scripts/lock.sh (then commit requirements/).
 #   requirements/run.txt  what `ksgraph build` and `ksgraph serve` need (scripts/run.sh)
 #   requirements/dev.txt  that plus the test tools, the `dev` extra (scripts/test.sh)
+#   requirements/bench.txt  that plus the peers the benchmarks measure, the `bench` extra (scripts/bench.sh)
 # Every pin carries its hashes, and both are resolved on PyPI itself (no local index or find-links
 # of this machine), for CPython 3.11 on any platform, so they install the same on a fresh machine.
 # hatchling (the build backend) is locked too: the editable install runs without build isolation.
@@ -21,4 +22,5 @@ compile() {
 compile pyproject.toml requirements/build.in -o requirements/run.txt
 # The run pins constrain the dev lock, so both commands install the same version of every shared package.
 compile pyproject.toml requirements/build.in --extra dev -c requirements/run.txt -o requirements/dev.txt
-echo "lock: requirements/run.txt ($(grep -c '==' requirements/run.txt) pins), requirements/dev.txt ($(grep -c '==' requirements/dev.txt) pins)" >&2
+compile pyproject.toml requirements/build.in --extra dev --extra bench -c requirements/dev.txt -o requirements/bench.txt
+echo "lock: requirements/run.txt ($(grep -c '==' requirements/run.txt) pins), requirements/dev.txt ($(grep -c '==' requirements/dev.txt) pins), requirements/bench.txt ($(grep -c '==' requirements/bench.txt) pins)" >&2

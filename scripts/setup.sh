@@ -4,13 +4,16 @@
 #                               requirements/run.txt into .venv, the query UI (YASGUI) from npm
 #   bash scripts/setup.sh test  that plus the test tools (scripts/test.sh): Debian's chromium,
 #                               virtuoso-opensource, wrk and curl; requirements/dev.txt; playwright-core
+#   bash scripts/setup.sh bench the run setup plus what the benchmarks measure against (scripts/bench.sh):
+#                               Debian's wrk; requirements/bench.txt (the dev lock and the peers:
+#                               the oxigraph server, rdflib-endpoint, pyshifty, pyrudof, matplotlib)
 # Idempotent, and quick when nothing changed: each step keeps a stamp of what it installed from
 # (the lock file's hash) and is skipped while that matches. Every install says what and why, on one
 # line. A step that fails stops the setup (set -e), the UI build included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KIND=${1:-test}
-case "$KIND" in run | test) ;; *) echo "setup: usage: bash scripts/setup.sh run|test" >&2; exit 2 ;; esac
+case "$KIND" in run | test | bench) ;; *) echo "setup: usage: bash scripts/setup.sh run|test|bench" >&2; exit 2 ;; esac
 PY=${PYTHON:-python3}
 say() { echo "setup: $*" >&2; }
 die() { echo "setup: $*" >&2; exit 1; }
@@ -37,6 +40,9 @@ if [ "$KIND" = test ]; then
   command -v soffice >/dev/null 2>&1 ||
     apt_install "a real spreadsheet program opens the exported templates (tests/test_hostile_import.py)" libreoffice-calc-nogui
 fi
+if [ "$KIND" = bench ]; then
+  command -v wrk >/dev/null 2>&1 || apt_install "the HTTP benchmark's load generator (C, so it leaves the cores to the servers)" wrk
+fi
 # The query UI is built with npm for both commands (the endpoint serves it at /).
 command -v npm >/dev/null 2>&1 || apt_install "npm builds the query UI (YASGUI) that / serves" nodejs npm
 
@@ -45,6 +51,7 @@ command -v npm >/dev/null 2>&1 || apt_install "npm builds the query UI (YASGUI) 
   die "needs Python >= 3.11 ($("$PY" --version 2>&1) found); set PYTHON=/path/to/python3.11"
 LOCK=requirements/run.txt
 [ "$KIND" = test ] && LOCK=requirements/dev.txt
+[ "$KIND" = bench ] && LOCK=requirements/bench.txt
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv with $("$PY" --version)"
   "$PY" -m venv .venv
@@ -58,11 +65,13 @@ if [ "$want" != "$have" ]; then
   .venv/bin/python -m pip install --quiet --require-hashes --no-deps -r "$LOCK"
   .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
   .venv/bin/python -m pip check >/dev/null || die "the installed packages conflict: .venv/bin/python -m pip check"
-  rm -f .venv/.ksgraph-run .venv/.ksgraph-test
+  rm -f .venv/.ksgraph-run .venv/.ksgraph-test .venv/.ksgraph-bench
   echo "$want" >".venv/.ksgraph-$KIND"
-  # Installing dev.txt installed every run.txt pin too.
-  [ "$KIND" = test ] && stamp_of requirements/run.txt pyproject.toml >.venv/.ksgraph-run
+  # Installing dev.txt installed every run.txt pin too, and bench.txt every dev.txt pin.
+  if [ "$KIND" != run ]; then stamp_of requirements/run.txt pyproject.toml >.venv/.ksgraph-run; fi
+  if [ "$KIND" = bench ]; then stamp_of requirements/dev.txt pyproject.toml >.venv/.ksgraph-test; fi
 fi
 
 # -- the query UI --------------------------------------------------------------------------------
-bash scripts/build-ui.sh "$KIND"
+# The benchmarks serve the graph but drive no browser: the run build of the UI.
+bash scripts/build-ui.sh "$([ "$KIND" = bench ] && echo run || echo "$KIND")"
