@@ -7,7 +7,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from . import endpoint_report
+from . import endpoint_report, validate_report
 
 GIB = 1024.0
 GOAL_SIZE = "1M"
@@ -264,7 +264,10 @@ def markdown(suite: dict[str, Any]) -> str:
     lines += ["## Goals", ""]
     lines += _table(
         ["goal", "measured", "status"],
-        [[g["goal"], g["measured"], g["status"]] for g in goals(suite) + endpoint_report.goals(suite)],
+        [
+            [g["goal"], g["measured"], g["status"]]
+            for g in goals(suite) + validate_report.goals(suite) + endpoint_report.goals(suite)
+        ],
         "lll",
     )
 
@@ -311,6 +314,7 @@ def markdown(suite: dict[str, Any]) -> str:
         rows,
     )
 
+    lines += validate_report.section(suite)
     lines += ["## Named queries through the CLI (`ksgraph query NAME --as-of all --format csv`)", ""]
     rows = []
     for label, size in sizes.items():
