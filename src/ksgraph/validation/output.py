@@ -7,10 +7,12 @@ from collections import defaultdict
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, SKOS
 
 from ksgraph.core.printable import printable
+from ksgraph.core.terms import to_ox_triple
 from ksgraph.validation.validate import Report, Result, Severity
 
 FORMATS = ("text", "json", "turtle", "junit")
@@ -34,10 +36,18 @@ def render(report: Report, fmt: str, titles: dict[str, str]) -> str:
     if fmt == "json":
         return to_json(report) + "\n"
     if fmt == "turtle":
-        return report.graph.serialize(format="turtle")
+        return to_turtle(report.graph)
     if fmt == "junit":
         return to_junit(report, titles)
     return to_text(report, titles)
+
+
+def to_turtle(graph: rdflib.Graph) -> str:
+    """The report as Turtle, written by pyoxigraph: rdflib's Turtle writer writes an RDF list shared by two
+    results (an ``sh:in`` value list) inline at each, so the text reads back with a copy of it (HAZARDS)."""
+    prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
+    triples = (ox.Triple(*to_ox_triple(t)) for t in graph)
+    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode("utf-8")
 
 
 def _cite(result: Result, titles: dict[str, str]) -> str:
