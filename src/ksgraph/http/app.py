@@ -6,7 +6,6 @@ in front of that app, outside its middleware, so a query pays for none of it.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,7 +23,7 @@ from ksgraph.core.settings import Settings
 from ksgraph.http import graphs, queries, sparql, ui
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import ProtocolError
-from ksgraph.http.fast import FastPath
+from ksgraph.http.fast import FastPath, log_access
 from ksgraph.http.linked_data import linked_data_routers
 from ksgraph.http.respond import EXPOSED
 from ksgraph.http.site.routes import site_router
@@ -32,8 +31,6 @@ from ksgraph.http.site.state import SiteState
 from ksgraph.sparql.backend import open_backend
 from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.port import Backend, Unavailable
-
-access_log = logging.getLogger("ksgraph.access")
 
 
 class AccessLog:
@@ -58,17 +55,7 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            client = scope.get("client") or ("-", 0)
-            rows = scope.get("state", {}).get("rows", "-")
-            access_log.info(
-                '%s "%s %s" %d %.1fms rows=%s',
-                client[0],
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - started) * 1000,
-                rows,
-            )
+            log_access(scope, status, started, scope.get("state", {}).get("rows", "-"))
 
 
 def _error(_: Request, exc: Exception) -> PlainTextResponse:

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from ksgraph.http.deps import get_endpoint
 from ksgraph.http.endpoint import Endpoint
 from ksgraph.http.errors import bad_request
-from ksgraph.http.fast import RESERVED, limits_link
-from ksgraph.http.protocol import basis, flag, url_params
+from ksgraph.http.fast import limits_link, named_options
+from ksgraph.http.protocol import url_params
 from ksgraph.http.respond import answer
 from ksgraph.http.site.chrome import wants_html
 from ksgraph.http.site.downloads import XLSX, xlsx_answer
@@ -52,8 +52,6 @@ async def run_query(name: str, request: Request, endpoint: EndpointDep) -> Respo
     state = _site(request)
     if fmt is None and state is not None and wants_html(request, [*results.TABULAR, *results.GRAPH]):
         return await named_page(request, endpoint, state, name)  # type: ignore[arg-type]
-    params = {k: v[-1] for k, v in raw.items() if k not in RESERVED}
-    as_of = raw["as_of"][-1] if raw.get("as_of") else None
     accept = request.headers.get("accept")
     if fmt == "xlsx":
         accept = results.CANONICAL["json"]
@@ -64,15 +62,12 @@ async def run_query(name: str, request: Request, endpoint: EndpointDep) -> Respo
     link = limits_link(request.scope)
     reply = await endpoint.run_named(
         name,
-        params,
-        accept,
-        flag(raw, "inference", True),
-        as_of,
-        stated_only=basis(raw),
+        accept=accept,
         truncate=True,
         link=link,
         # A download is asked for by a link: always the whole answer, never a 304.
         if_none_match=request.headers.get("if-none-match") if fmt is None else None,
+        **named_options(raw),
     )
     response = answer(request, reply, endpoint.settings.max_rows, link)
     if fmt is None:
