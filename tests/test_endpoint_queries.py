@@ -172,3 +172,16 @@ def test_as_of_on_a_remote_backend_is_501_not_a_silent_whole_graph(server: Runni
         assert sparql.status_code == 501
     else:
         assert response.status_code == 200 and response.json()["results"]["bindings"]
+
+
+def test_basis_stated_on_a_remote_backend_is_501_unless_asserted_only(server: Running) -> None:
+    with_inferences = httpx.get(f"{server.url}/queries/npo-hosts", params={"basis": "stated", "as_of": "all"})
+    asserted = httpx.get(
+        f"{server.url}/queries/npo-hosts", params={"basis": "stated", "as_of": "all", "inference": "false"}
+    )
+    assert asserted.status_code == 200, asserted.text
+    assert asserted.json()["results"]["bindings"]
+    if server.backend:
+        assert with_inferences.status_code == 501 and "local store" in with_inferences.text
+    else:
+        assert with_inferences.status_code == 200, with_inferences.text

@@ -14,6 +14,8 @@ What differs from the local store, and why:
   would make this server a tool against others.
 - ``as_of`` answers 501: the as-of snapshot is computed from a local copy of the dataset
   (:mod:`ksgraph.temporal.asof`), which a store that outgrew one machine is not meant to provide.
+- ``basis=stated`` with inferences answers 501 too: the stated facts' own closure is computed locally
+  (reasoning.stated); with ``inference=false`` the stated graphs are queried as they are.
 - A timeout stops waiting; stopping the remote query is the remote store's own timeout's job
   (Oxigraph: ``serve --timeout-s``).
 """
@@ -79,6 +81,14 @@ class RemoteExecutor:
                 501,
                 "as_of needs the time model, which ksgraph computes from a local store; this server answers "
                 f"from the remote store {self.endpoint}. Leave out as_of for the whole graph.",
+            )
+        if job.stated_only and job.inferred:
+            # The remote store's inferred graph is the closure of everything, interpretations included.
+            raise ProtocolError(
+                501,
+                "basis=stated with inferences needs the stated facts' own closure, which ksgraph computes from a "
+                f"local store; this server answers from the remote store {self.endpoint}. Add inference=false "
+                "for the stated facts as asserted.",
             )
         started = time.monotonic()
         try:
