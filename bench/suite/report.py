@@ -625,7 +625,8 @@ def _rdflib_markdown(sizes: dict[str, Any]) -> list[str]:
         "once and a server stuck on a timed-out request is replaced by a fresh fork. Queries that hit the in-memory "
         "cap are not sent over HTTP (the endpoint runs the same engine on the same data, so that cap bounds it too). "
         "Peak MiB: the loading process (forks share its pages). Ratios: against ksgraph's load stage "
-        "(`build --no-reason --no-validate`, which parses the Turtle into the on-disk store; validation is its own stage).",
+        "(`build --no-reason --no-validate`, which parses the Turtle into the on-disk store; validation is its "
+        "own stage).",
         "",
     ]
     rows = []
