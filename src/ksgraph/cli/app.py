@@ -7,7 +7,7 @@ Exit codes: 0 success, 1 the data breaks a rule (validation), 2 unusable input
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -40,8 +40,9 @@ class _Console:
         return getattr(self._console, name)
 
 
-err: Console = _Console(stderr=True, highlight=False, soft_wrap=True)  # type: ignore[assignment]
-out: Console = _Console(highlight=False, soft_wrap=True)  # type: ignore[assignment]
+# Typed as the Console they stand for: _Console forwards every attribute to one.
+err = cast("Console", _Console(stderr=True, highlight=False, soft_wrap=True))
+out = cast("Console", _Console(highlight=False, soft_wrap=True))
 
 StoreOption = Annotated[
     Path | None,

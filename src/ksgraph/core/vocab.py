@@ -17,7 +17,7 @@ from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.namespace import DefinedNamespaceMeta as _Meta
 
 # The plain IRIs live in ksgraph.core.namespaces (no rdflib); re-exported here for every reader.
-from ksgraph.core.namespaces import (  # noqa: F401
+from ksgraph.core.namespaces import (
     DATA_GRAPH_BASE,
     DCAT,
     DCTERMS,
@@ -46,6 +46,38 @@ from ksgraph.core.namespaces import (  # noqa: F401
     data_graph,
     expand_iri,
 )
+
+# The re-exports are this module's own (mypy strict has no implicit re-export).
+__all__ = [
+    "DATA_GRAPH_BASE",
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "GRAPH_BASE",
+    "ID",
+    "INFERRED_GRAPH",
+    "KS",
+    "KS_NS",
+    "ONTOLOGY_GRAPH",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "PROVENANCE_GRAPH",
+    "RDF",
+    "RDFS",
+    "SD",
+    "SH",
+    "SKOS",
+    "SPDX",
+    "TIME",
+    "VOID",
+    "XSD",
+    "compact_iri",
+    "data_graph",
+    "expand_iri",
+]
 
 
 class _Terms(_Meta):

@@ -88,6 +88,8 @@ def _ref(graph: rdflib.Graph, node: rdflib.term.Node, links: LinkMapper) -> Ref 
 
 
 def _qname(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    if not isinstance(node, str):  # every concrete rdflib term is a str; Node is their abstract base
+        return str(node)
     try:
         return graph.namespace_manager.normalizeUri(node)
     except ValueError:

@@ -153,7 +153,8 @@ def _link(links: LinkMapper, term: ox.NamedNode | ox.BlankNode, sv: str | None, 
 
 
 def _bilingual(sv: str | None, en: str | None) -> str:
-    return sv if not en or en == sv else en if not sv else f"{sv} / {en}"
+    # Neither label: an empty cell, not the text "None".
+    return (sv or "") if not en or en == sv else en if not sv else f"{sv} / {en}"
 
 
 def build_page(runner: Backend, iri: str, links: LinkMapper, *, lang: str = "sv") -> ResourcePage | None:

@@ -17,6 +17,7 @@ from ksgraph.http.respond import answer
 from ksgraph.http.site.chrome import wants_html
 from ksgraph.http.site.downloads import XLSX, xlsx_answer
 from ksgraph.http.site.named import named_page
+from ksgraph.http.site.state import SiteState
 from ksgraph.rdfio import results
 from ksgraph.rdfio.negotiation import negotiate
 from ksgraph.sparql.catalogue import NamedQuery
@@ -29,9 +30,10 @@ def listing(catalogue: dict[str, NamedQuery], base: str) -> list[dict[str, objec
     return [{**q.describe(), "url": f"{base}/queries/{q.name}", "sparql": q.text} for q in catalogue.values()]
 
 
-def _site(request: Request) -> object | None:
+def _site(request: Request) -> SiteState | None:
     # The pages exist in ksgraph's own app; the endpoint mounted as a router in another app has none.
-    return getattr(request.app.state, "site", None)
+    site: SiteState | None = getattr(request.app.state, "site", None)
+    return site
 
 
 @router.get("/queries", summary="The named queries with their questions and parameters")
@@ -40,7 +42,7 @@ async def list_queries(request: Request, endpoint: EndpointDep) -> Response:
     entries = listing(endpoint.named(), str(request.url.replace(query="")).removesuffix("/queries"))
     state = _site(request)
     if state is not None and negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
-        return state.renderer.page(request, "queries.html", entries=entries, active="queries")  # type: ignore[attr-defined]
+        return state.renderer.page(request, "queries.html", entries=entries, active="queries")
     return JSONResponse(entries, headers={"Vary": "Accept"})
 
 
@@ -51,7 +53,7 @@ async def run_query(name: str, request: Request, endpoint: EndpointDep) -> Respo
     fmt = raw["format"][-1].strip().lower() if raw.get("format") else None
     state = _site(request)
     if fmt is None and state is not None and wants_html(request, [*results.TABULAR, *results.GRAPH]):
-        return await named_page(request, endpoint, state, name)  # type: ignore[arg-type]
+        return await named_page(request, endpoint, state, name)
     accept = request.headers.get("accept")
     if fmt == "xlsx":
         accept = results.CANONICAL["json"]

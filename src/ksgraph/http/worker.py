@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from ksgraph.core.vocab import PREFIXES
 from ksgraph.http.errors import ProtocolError
 from ksgraph.rdfio import results
-from ksgraph.store.dataset import View, default_graph, named_graphs
+from ksgraph.store.dataset import DefaultGraphs, NamedGraphs, View, default_graph, named_graphs
 from ksgraph.temporal.asof import snapshot
 
 # A substitution as plain data, so a job pickles without pyoxigraph objects:
@@ -97,7 +97,7 @@ class _State:
 
     version: str | None = None
     store: ox.Store | None = None
-    datasets: dict[View, tuple[list[ox.NamedNode] | None, list[ox.NamedNode] | None]] = field(default_factory=dict)
+    datasets: dict[View, tuple[DefaultGraphs | None, NamedGraphs | None]] = field(default_factory=dict)
     # The last as-of snapshot: (version, day, view) → store. Repeated questions about one
     # day are the common case, and a snapshot costs about as much as reading the store once.
     snapshot_key: tuple[str, str, View] | None = None
@@ -130,7 +130,7 @@ class _State:
             self.datasets = {}
         return self.store
 
-    def dataset(self, store: ox.Store, view: View) -> tuple[list[ox.NamedNode] | None, list[ox.NamedNode] | None]:
+    def dataset(self, store: ox.Store, view: View) -> tuple[DefaultGraphs | None, NamedGraphs | None]:
         """(default_graph, named_graphs) of ``Store.query`` for ``view`` (:mod:`ksgraph.store.dataset`)."""
         if store is not self.store:  # a snapshot: computed each time, it is rebuilt per day anyway
             return default_graph(store, view=view), named_graphs(store, view)
@@ -147,24 +147,25 @@ def execute(job: Job, state: _State) -> Reply:
         store, view = state.stated(job.version, view)
     if job.as_of is not None:
         store = state.as_of(job.version, job.as_of, view, store, asked)
-    kwargs: dict[str, object] = {}
+    # None for either is Store.query's own default: the store's default graph, every named graph.
+    default: DefaultGraphs | None = None
+    named: NamedGraphs | None = None
     if job.default_graphs is not None or job.named_graphs is not None:
         # SPARQL 1.1 Protocol §2.1.4: the protocol dataset replaces any FROM/FROM NAMED; a
         # graph the store lacks is an empty graph (never fetched).
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+        default = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        named = [ox.NamedNode(g) for g in job.named_graphs or ()]
     elif not job.query_dataset:
         # None: the store's own default graph, which holds the dataset's merge (ksgraph.store.versions).
-        kwargs["default_graph"], named = state.dataset(store, view)
-        if named is not None:
-            kwargs["named_graphs"] = named
+        default, named = state.dataset(store, view)
     try:
         result = store.query(
             job.sparql,
             base_iri=job.base_iri,
             prefixes=PREFIXES,
             substitutions={ox.Variable(b[0]): binding_term(b) for b in job.substitutions},
-            **kwargs,  # type: ignore[arg-type]
+            default_graph=default,
+            named_graphs=named,
         )
         return write_answer(result, job)
     except SyntaxError as exc:

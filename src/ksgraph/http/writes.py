@@ -82,7 +82,8 @@ def _publish(settings: Settings, kind: str, change: Callable[[ox.Store], None]) 
     try:
         done = commit(settings, apply, kind=kind, check=checks.targeted(settings))
     except Violations as exc:
-        raise _refuse(exc.verdict) from None  # type: ignore[arg-type]  # targeted() returns a Report
+        assert isinstance(exc.verdict, Report)  # the check is targeted(): it returns a Report
+        raise _refuse(exc.verdict) from None
     except Inconsistent as exc:
         raise ProtocolError(422, str(exc)) from None
     except StoreError as exc:

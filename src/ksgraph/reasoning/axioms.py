@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from rdflib.term import Node, URIRef
 
@@ -37,7 +38,9 @@ def rdf_list(index: dict[Node, dict[Node, set[Node]]], head: Node) -> list[Node]
     return items
 
 
-def subject_index(triples: Iterable[Triple], predicates: set[Node] | None = None) -> dict[Node, dict[Node, set[Node]]]:
+def subject_index(
+    triples: Iterable[Triple], predicates: AbstractSet[Node] | None = None
+) -> dict[Node, dict[Node, set[Node]]]:
     """``index[s][p]`` is the set of objects; only for ``predicates`` if given (much smaller on big graphs)."""
     index: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
     for s, p, o in triples:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import cast
 
 import rdflib
 from rdflib.term import Node, URIRef
@@ -141,19 +142,26 @@ class _IriInterner:
             term = self.iris[key] = URIRef(key)
         return term
 
+    def term(self, term: Node) -> Node:
+        return self(term) if type(term) is URIRef else term
+
     def triple(self, triple: Triple) -> Triple:
-        return tuple(self(t) if type(t) is URIRef else t for t in triple)  # type: ignore[return-value]
+        return self.term(triple[0]), self.term(triple[1]), self.term(triple[2])
 
     @contextmanager
     def installed(self) -> Iterator[None]:
         # Only for the duration of a reasonable call; the interner returns real URIRefs,
         # so any other code that builds one meanwhile still gets a correct term.
         original = rdflib.URIRef
-        rdflib.URIRef = self  # type: ignore[misc,assignment]
+        _install_uriref(self)
         try:
             yield
         finally:
-            rdflib.URIRef = original  # type: ignore[misc]
+            _install_uriref(original)
+
+
+def _install_uriref(factory: Callable[[str], URIRef]) -> None:
+    rdflib.URIRef = factory  # type: ignore[misc,assignment]  # a deliberate monkeypatch of a class, see _IriInterner
 
 
 def closure_reasonable(
@@ -231,7 +239,8 @@ def closure_rules(
     saturation = Saturation(compile_for(compile_rules(asserted), lambda t: t), URIRef)
     saturation.add_asserted(asserted)
     saturation.run()
-    return set(saturation), []
+    # Built from rdflib terms and URIRef (above), so every term it holds is an rdflib term.
+    return set(cast(Iterator[Triple], iter(saturation))), []
 
 
 ENGINES: dict[Engine, Callable[[set[Triple], Progress, _IriInterner], tuple[set[Triple], list[str]]]] = {

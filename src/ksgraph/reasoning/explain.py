@@ -25,7 +25,7 @@ from enum import StrEnum
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ksgraph.core.terms import Triple, to_ox, to_rdflib
+from ksgraph.core.terms import Triple, to_ox_triple, to_rdflib
 from ksgraph.core.vocab import INFERRED_GRAPH, expand_iri
 from ksgraph.reasoning.rules import (
     _TYPE,
@@ -144,16 +144,15 @@ class Prover:
             if env is None:
                 continue
             for bound, premises in self._solve(goal, list(rule.body), env, ()):
-                head = _instantiate(rule.head, bound)
-                if any(is_var(t) for t in head) or isinstance(head[0], Literal):
+                derived = _ground(_instantiate(rule.head, bound))
+                if derived is None or isinstance(derived[0], Literal):
                     continue
-                triple: Triple = head  # type: ignore[assignment]
                 depth = 1 + max(d.depth for d in premises)
                 if depth > self.max_depth:
                     continue
-                known = table.get(triple)
+                known = table.get(derived)
                 if known is None or depth < known.depth:
-                    table[triple] = Derivation(triple, rule.name, premises, rule.axioms, depth=depth)
+                    table[derived] = Derivation(derived, rule.name, premises, rule.axioms, depth=depth)
                     changed = True
         return changed
 
@@ -167,8 +166,8 @@ class Prover:
         # Most-bound atom first, so subgoals stay narrow (a chain is walked from its bound end).
         atom = max(atoms, key=lambda a: sum(not is_var(_bind(t, env)) for t in (a[0], a[2])))
         rest = [a for a in atoms if a is not atom]
-        s, p, o = (_bind(t, env) for t in atom)
-        sub: Pattern = (None if is_var(s) else s, p, None if is_var(o) else o)  # type: ignore[assignment]
+        s, p, o = _instantiate(atom, env)
+        sub: Pattern = (None if is_var(s) else s, p, None if is_var(o) else o)
         table = self._table(sub)
         self._readers[sub].add(goal)
         for triple, derivation in list(table.items()):
@@ -179,7 +178,7 @@ class Prover:
     def _matching_facts(self, goal: Pattern) -> Iterable[Triple]:
         s, p, o = goal
         if s is not None and o is not None:
-            return [goal] if goal in self.facts else []  # type: ignore[list-item]
+            return [(s, p, o)] if (s, p, o) in self.facts else []
         if s is not None:
             return [(s, p, x) for x in self._by_sp.get((s, p), ())]
         if o is not None:
@@ -188,11 +187,19 @@ class Prover:
 
 
 def _bind(term: Term, env: dict[str, Node]) -> Term:
-    return env.get(term, term) if is_var(term) else term  # type: ignore[arg-type]
+    return env.get(term, term) if is_var(term) else term
 
 
 def _instantiate(atom: Atom, env: dict[str, Node]) -> Atom:
     return (_bind(atom[0], env), atom[1], _bind(atom[2], env))
+
+
+def _ground(atom: Atom) -> Triple | None:
+    """The atom as a triple, or None while a variable is unbound."""
+    s, p, o = atom
+    if is_var(s) or is_var(o):
+        return None
+    return s, p, o
 
 
 def _unify(atom: Atom, target: tuple[Node | None, Node, Node | None], env: dict[str, Node]) -> dict[str, Node] | None:
@@ -252,7 +259,7 @@ def explain(store: ox.Store, triple: Triple, *, max_depth: int = DEFAULT_MAX_DEP
 
 
 def _in_inferred_graph(store: ox.Store, triple: Triple) -> bool:
-    s, p, o = (to_ox(t) for t in triple)
+    s, p, o = to_ox_triple(triple)
     return any(True for _ in store.quads_for_pattern(s, p, o, ox.NamedNode(INFERRED_GRAPH)))
 
 

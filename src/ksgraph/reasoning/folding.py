@@ -25,7 +25,7 @@ from rdflib.term import BNode, Node, URIRef
 
 from ksgraph.core.vocab import OWL, RDF
 from ksgraph.reasoning.noise import is_noise
-from ksgraph.reasoning.rules import Atom, Rule, is_var
+from ksgraph.reasoning.rules import Atom, Rule, Term, is_var
 
 TYPE = URIRef(RDF + "type")
 SAME_AS = URIRef(OWL + "sameAs")
@@ -61,7 +61,7 @@ def plan(rules: Iterable[Rule], consistency_classes: Iterable[Node]) -> Plan:
     """The rules with every noise class composed away (see the module). Raises :class:`NotIncremental`."""
     data_rules = [r for r in rules if r.name not in SCHEMA_RULES]
     noise: set[Node] = {
-        atom[2]  # type: ignore[misc]  # is_noise_class is true for terms only
+        atom[2]
         for r in data_rules
         for atom in (r.head, *r.body)
         if atom[1] == TYPE and not is_var(atom[2]) and is_noise_class(atom[2])
@@ -85,7 +85,7 @@ def plan(rules: Iterable[Rule], consistency_classes: Iterable[Node]) -> Plan:
         subject = producer.head[0]
         for reader in readers.get(producer.head[2], ()):
             var = reader.body[0][0]
-            head: Atom = tuple(subject if is_var(t) and t == var else t for t in reader.head)  # type: ignore[assignment]
+            head = _substitute(reader.head, var, subject)
             if producer.body == (head,) or (head, producer.body) in seen:
                 continue  # cls-hv2 then cls-hv1 gives back its own premise
             seen.add((head, producer.body))
@@ -101,9 +101,16 @@ def _check_head(rule: Rule) -> None:
     if rule.head[1] == SAME_AS:
         return
     names = {v: _PROBES[i % 2] for i, v in enumerate(dict.fromkeys(t for t in rule.head if is_var(t)))}
-    probe = tuple(names.get(t, t) if is_var(t) else t for t in rule.head)
-    if any(isinstance(t, BNode) for t in probe) or is_noise(*probe):  # type: ignore[arg-type]
+    s, o = (names[t] if is_var(t) else t for t in (rule.head[0], rule.head[2]))
+    probe = (s, rule.head[1], o)
+    if any(isinstance(t, BNode) for t in probe) or is_noise(*probe):
         raise NotIncremental(f"{rule.name} concludes noise ({' '.join(_show(t) for t in rule.head)})")
+
+
+def _substitute(atom: Atom, var: Term, value: Term) -> Atom:
+    """``atom`` with the variable ``var`` replaced by ``value``."""
+    s, p, o = atom
+    return (value if is_var(s) and s == var else s, p, value if is_var(o) and o == var else o)
 
 
 def _show(term: object) -> str:

@@ -29,12 +29,17 @@ from dataclasses import dataclass
 from rdflib.term import Node
 
 from ksgraph.core.vocab import OWL, RDF, RDFS
+from ksgraph.reasoning.rules import Atom as RuleAtom
 from ksgraph.reasoning.rules import Rule
+from ksgraph.reasoning.rules import Term as RuleTerm
 from ksgraph.reasoning.rules import is_var as is_rule_var
 
 Term = Hashable
 Atom = tuple[Term, Term, Term]
 TripleT = tuple[Term, Term, Term]
+# A variable binding: the keys are variables ("?x"), typed as terms so that the joins can look any
+# term up without testing it first (a constant is never a key: neither engine's terms equal a str).
+Env = dict[Term, Term]
 
 
 class Unsupported(Exception):
@@ -163,7 +168,7 @@ class Saturation:
                     rest = rule.body[:i] + rule.body[i + 1 :]
                     for bound in self._solve(rest, env) if rest else (env,):
                         h = rule.head
-                        head = (bound.get(h[0], h[0]), h[1], bound.get(h[2], h[2]))  # type: ignore[call-overload]
+                        head = (bound.get(h[0], h[0]), h[1], bound.get(h[2], h[2]))
                         if self._add(*head):
                             derived.append(head)
                             if head[1] == self.same_as and head[0] != head[2]:
@@ -194,14 +199,14 @@ class Saturation:
         self._queue.append((s, p, o))
         return True
 
-    def _solve(self, atoms: tuple[Atom, ...], env: dict[str, Term]) -> Iterator[dict[str, Term]]:
+    def _solve(self, atoms: tuple[Atom, ...], env: Env) -> Iterator[Env]:
         if not atoms:
             yield env
             return
         # The most-bound atom first, so each join reads an index instead of a whole predicate.
         atom = max(atoms, key=lambda a: (not _is_var(a[0]) or a[0] in env) + (not _is_var(a[2]) or a[2] in env))
         rest = tuple(a for a in atoms if a is not atom)
-        s, p, o = (env.get(t, t) if _is_var(t) else t for t in atom)  # type: ignore[call-overload]
+        s, p, o = (env.get(t, t) if _is_var(t) else t for t in atom)
         s_free, o_free = _is_var(s), _is_var(o)
         if not s_free:
             candidates: Iterable[tuple[Term, Term]] = ((s, x) for x in self.fwd[p].get(s, ()))
@@ -224,14 +229,14 @@ class Saturation:
             yield from self.triples(p)
 
 
-def _match(atom: Atom, s: Term, o: Term, env: dict[str, Term]) -> dict[str, Term] | None:
+def _match(atom: Atom, s: Term, o: Term, env: Env) -> Env | None:
     """``env`` extended so that ``atom``'s subject and object match ``s`` and ``o``, or None."""
     out = env
     for term, value in ((atom[0], s), (atom[2], o)):
         if _is_var(term):
-            bound = out.get(term)  # type: ignore[call-overload]
+            bound = out.get(term)
             if bound is None:
-                out = {**out, term: value}  # type: ignore[dict-item]
+                out = {**out, term: value}
             elif bound != value:
                 return None
         elif term != value:
@@ -242,14 +247,10 @@ def _match(atom: Atom, s: Term, o: Term, env: dict[str, Term]) -> dict[str, Term
 def compile_for(rules: Iterable[Rule], convert: Callable[[Node], Term]) -> list[CompiledRule]:
     """:class:`CompiledRule` from :func:`~ksgraph.reasoning.explain.compile_rules`' rules, constants converted."""
 
-    def term(t: object) -> Term:
-        return t if is_rule_var(t) else convert(t)  # type: ignore[arg-type]
+    def term(t: RuleTerm) -> Term:
+        return t if is_rule_var(t) else convert(t)
 
-    return [
-        CompiledRule(
-            rule.name,
-            tuple(term(t) for t in rule.head),  # type: ignore[arg-type]
-            tuple(tuple(term(t) for t in atom) for atom in rule.body),  # type: ignore[misc]
-        )
-        for rule in rules
-    ]
+    def atom(a: RuleAtom) -> Atom:
+        return term(a[0]), term(a[1]), term(a[2])
+
+    return [CompiledRule(rule.name, atom(rule.head), tuple(atom(a) for a in rule.body)) for rule in rules]

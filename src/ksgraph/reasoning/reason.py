@@ -32,11 +32,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
-from ksgraph.core.terms import Triple, to_ox, to_rdflib
+from ksgraph.core.terms import OxTerm, Triple, to_ox, to_ox_triple, to_rdflib, triple_to_rdflib
 from ksgraph.core.vocab import INFERRED_GRAPH, OWL
 from ksgraph.reasoning.axioms import (
     _ALL_DIFFERENT,
@@ -128,14 +128,16 @@ def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, 
         saturation.add_asserted((q.subject, q.predicate, q.object) for q in quads)
     asserted = saturation.size
     # Checked on the index: every triple of an OWL predicate, and each distinct rdf:type object.
+    index = _ox_index(saturation)
     owl_triples = [
         (s.value, p.value, o.value, isinstance(s, ox.NamedNode))
-        for p in list(saturation.fwd)
+        for p in list(index)
         if p.value.startswith(OWL)
-        for s, p_, o in saturation.triples(p)
+        for s, objects in index[p].items()
+        for o in objects
     ]
     type_node = to_ox(TYPE)
-    classes = {o for objects in saturation.fwd.get(type_node, {}).values() for o in objects}
+    classes = {o for objects in index.get(type_node, {}).values() for o in objects}
     owl_triples += [("", TYPE, o.value, False) for o in classes if isinstance(o, ox.NamedNode)]
     problems = unsupported(owl_triples)
     if problems:
@@ -148,7 +150,7 @@ def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, 
     not_canonical = None
     t: tuple[Any, Any, Any]
     for t in saturation.derived:
-        r = _to_rdflib_triple(t)
+        r = triple_to_rdflib(t)
         if is_noise(*r):
             noise.append(t)
         else:
@@ -157,19 +159,17 @@ def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, 
                 not_canonical = f"the inferred graph stores {t[2]} in another form"
     # The consistency rules read only the axioms below and the types of the classes they name.
     consistency_axioms = {
-        t for p in CONSISTENCY_PREDICATES for t in map(_to_rdflib_triple, saturation.triples(to_ox(p)))
+        t for p in CONSISTENCY_PREDICATES for t in map(triple_to_rdflib, saturation.triples(to_ox(p)))
     }
     for kind in (_ALL_DISJOINT_CLASSES, _ALL_DIFFERENT):
         node = to_ox(kind)
         consistency_axioms |= {
-            (to_rdflib(s), TYPE, kind) for s, objects in saturation.fwd.get(type_node, {}).items() if node in objects
+            (to_rdflib(s), TYPE, kind) for s, objects in index.get(type_node, {}).items() if node in objects
         }
     classes_read = consistency_classes(consistency_axioms)
     named = {to_ox(t) for t in classes_read}
     typed = {
-        (to_rdflib(s), TYPE, to_rdflib(o))
-        for s, objects in saturation.fwd.get(type_node, {}).items()
-        for o in objects & named
+        (to_rdflib(s), TYPE, to_rdflib(o)) for s, objects in index.get(type_node, {}).items() for o in objects & named
     }
     problems_found = inconsistencies(typed | consistency_axioms, consistency_axioms)
     try:
@@ -181,11 +181,15 @@ def infer_store(store: ox.Store, progress: Progress = _quiet) -> tuple[Closure, 
 
 
 def _triples(quads: Iterable[ox.Quad]) -> Iterator[Triple]:
-    return (_to_rdflib_triple((q.subject, q.predicate, q.object)) for q in quads)
+    return ((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads)
 
 
-def _to_rdflib_triple(t: tuple[object, object, object]) -> Triple:
-    return to_rdflib(t[0]), to_rdflib(t[1]), to_rdflib(t[2])  # type: ignore[arg-type]
+def _ox_index(saturation: Saturation) -> dict[OxTerm, dict[OxTerm, set[OxTerm]]]:
+    """The saturation's index by predicate and subject, as the pyoxigraph terms it holds.
+
+    :func:`infer_store` builds it from pyoxigraph terms only (quads, ``to_ox`` and ``ox.NamedNode``);
+    the engine itself is generic in its terms (``Hashable``)."""
+    return cast(dict[OxTerm, dict[OxTerm, set[OxTerm]]], saturation.fwd)
 
 
 def materialise(store: ox.Store, engine: Engine | str = DEFAULT_ENGINE, progress: Progress = _quiet) -> ReasonReport:
@@ -211,7 +215,7 @@ def materialise(store: ox.Store, engine: Engine | str = DEFAULT_ENGINE, progress
     store.remove_graph(graph)
     # Sorted so the store's content does not depend on set iteration order.
     # Bulk-loaded: every caller reasons inside GraphStore.write(), on a copy that is private until published.
-    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in sorted(result.inferred))
+    store.bulk_extend(ox.Quad(*to_ox_triple(t), graph) for t in sorted(result.inferred))
     for problem in result.inconsistencies:
         progress(f"  INCONSISTENT {problem}")
     for message in result.engine_messages:

@@ -140,6 +140,7 @@ def to_json(explanation: Explanation) -> str:
             return {"type": "uri", "value": str(t)}
         if isinstance(t, BNode):
             return {"type": "bnode", "value": str(t), "label": names.get(t, f"_:{t}")}
+        assert isinstance(t, Literal), t  # to_rdflib makes IRIs, blank nodes and literals only
         out = {"type": "literal", "value": str(t)}
         if t.language:
             out["xml:lang"] = t.language

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib.term import Node, URIRef
 
 from ksgraph.core.terms import Triple
 from ksgraph.core.vocab import OWL, RDF, RDFS
 from ksgraph.reasoning.axioms import rdf_list, subject_index
+
+if TYPE_CHECKING:  # typing.TypeIs is Python 3.13; only the checker reads the annotation
+    from typing_extensions import TypeIs
 
 # A term of a rule: a constant, or a variable written "?name".
 Var = str
@@ -33,7 +37,7 @@ def _owl(local: str) -> URIRef:
     return URIRef(OWL + local)
 
 
-def is_var(term: object) -> bool:
+def is_var(term: object) -> TypeIs[Var]:
     return isinstance(term, str) and not isinstance(term, Node)
 
 

@@ -54,11 +54,7 @@ CONSISTENCY_PREDICATES = (_DISJOINT_WITH, DIFFERENT_FROM, FIRST, REST, _MEMBERS,
 
 
 def triples(quads: Iterable[ox.Quad]) -> Iterator[Triple]:
-    return (as_rdflib((q.subject, q.predicate, q.object)) for q in quads)
-
-
-def as_rdflib(t: tuple[object, object, object]) -> Triple:
-    return to_rdflib(t[0]), to_rdflib(t[1]), to_rdflib(t[2])  # type: ignore[arg-type]
+    return ((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads)
 
 
 def _matching(store: ox.Store, graphs: Graphs, p: Node, o: Node | None = None) -> set[Triple]:

@@ -102,7 +102,9 @@ def update(
 
 
 def _size(store: ox.Store, graph: ox.NamedNode) -> int:
-    rows: list[Any] = list(store.query(packaged_query("graph-size"), substitutions={ox.Variable("g"): graph}))  # type: ignore[arg-type]
+    solutions = store.query(packaged_query("graph-size"), substitutions={ox.Variable("g"): graph})
+    assert isinstance(solutions, ox.QuerySolutions)  # graph-size is a SELECT
+    rows: list[Any] = list(solutions)
     return int(rows[0]["n"].value) if rows else 0
 
 

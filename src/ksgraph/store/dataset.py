@@ -90,7 +90,7 @@ def select(graphs: Iterable[str], view: View = DEFAULT) -> list[str]:
     return [g for g in graphs if view.includes(g)]
 
 
-def dataset(store: ox.Store, *, inferred: bool = True, view: View | None = None) -> DefaultGraphs:
+def dataset(store: ox.Store, *, inferred: bool = True, view: View | None = None) -> list[ox.NamedNode]:
     """The named graphs of ``store`` a query's default graph is the union of."""
     chosen = view or View(inferred=inferred)
     return [ox.NamedNode(g) for g in select(graph_names(store), chosen)]
@@ -122,7 +122,8 @@ def default_graph(store: ox.Store, *, inferred: bool = True, view: View | None =
     chosen = view or View(inferred=inferred)
     if chosen.materialised and has_materialised_default(store):
         return None
-    return dataset(store, view=chosen) or None
+    graphs: DefaultGraphs = [*dataset(store, view=chosen)]
+    return graphs or None
 
 
 def hidden(view: View) -> frozenset[str]:

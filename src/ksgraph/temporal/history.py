@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
@@ -128,9 +129,9 @@ def timeline(store: ox.Store, iri: str) -> Timeline:
     return Timeline(iri, sv, en, ordered)
 
 
-def _without_repeats(entries: object) -> list[Entry]:
+def _without_repeats(entries: Iterable[Entry]) -> list[Entry]:
     """Drop ks:founded where a founding event says the same, and the second row of a self-referring event."""
-    items = list(entries)  # type: ignore[call-overload]
+    items = list(entries)
     events = {e.item for e in items if e.kind in ("founding", "renaming", "dormancy")}
     has_founding = any(e.kind == "founding" for e in items)
     out: list[Entry] = []

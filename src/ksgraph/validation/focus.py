@@ -83,7 +83,7 @@ def changed_triples(quads: Iterable[ox.Quad]) -> list[Triple]:
     A blank node keeps its label (the store keeps it too), so a walk can start from it; one the
     change removed is gone from the data, but so is the triple that linked it to its owner.
     """
-    return [(rdflib_term(q.subject), URIRef(q.predicate.value), rdflib_term(q.object)) for q in quads]  # type: ignore[arg-type]
+    return [(rdflib_term(q.subject), URIRef(q.predicate.value), rdflib_term(q.object)) for q in quads]
 
 
 def changed_terms(quads: Iterable[ox.Quad]) -> set[Node]:
@@ -109,7 +109,10 @@ def touched_nodes(
     """
     if shapes is None and reads is None:
         return neighbourhood(data, changed)
-    return affected(data, changed, shapes, reads or shape_reads(shapes))  # type: ignore[arg-type]
+    if reads is None:
+        assert shapes is not None  # both None returned above
+        reads = shape_reads(shapes)
+    return affected(data, changed, shapes, reads)
 
 
 _SUBCLASS = URIRef(RDFS + "subClassOf")

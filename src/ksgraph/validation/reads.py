@@ -110,7 +110,9 @@ class _Walker:
         path_node = g.value(shape, SHACL.path)
         values = [focus + p for p in shacl_paths(g, path_node)] if path_node is not None else [focus]
         for other in (o for prop in _COMPARED for o in g.objects(shape, prop)):
-            self.emit((*focus, one(other)))  # type: ignore[arg-type]
+            # The compared property is an IRI (SHACL §4.5); a step by anything else would match no triple.
+            if isinstance(other, URIRef):
+                self.emit((*focus, one(other)))
         for value in values:
             self.emit(value)
             self.on_values(shape, value, depth)

@@ -12,7 +12,8 @@ both give the same reads for every constraint of shapes/.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Generic, TypeVar
+from typing import Literal as Exactly
 
 from rdflib import paths as rp
 from rdflib.namespace import RDF, XSD
@@ -50,10 +51,15 @@ def tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-class Reader:
+# The group class of sparql_reads, passed in (it imports this module).
+G = TypeVar("G")
+_REPEATS: dict[str, Exactly["*", "+", "?"]] = {"*": "*", "+": "+", "?": "?"}
+
+
+class Reader(Generic[G]):
     """Reads one SELECT query into a :class:`~ksgraph.validation.sparql_reads.Group` tree."""
 
-    def __init__(self, text: str, prefixes: dict[str, str], group: type) -> None:
+    def __init__(self, text: str, prefixes: dict[str, str], group: type[G]) -> None:
         self.toks = tokens(text)
         self.at = 0
         self.prefixes = dict(prefixes)
@@ -78,7 +84,7 @@ class Reader:
 
     # -- the query ---------------------------------------------------------------------
 
-    def query(self) -> Any:
+    def query(self) -> G:
         while self.word() in ("prefix", "base"):
             if self.word() == "base":
                 raise Unreadable("BASE")
@@ -136,7 +142,7 @@ class Reader:
 
     def braced(self, group: Any) -> None:
         """``{ … }``, a sub-select, or ``{ … } UNION { … }``: the same scope, its own, or one per branch."""
-        branches = []
+        branches: list[Any] = []  # groups, as ``group`` (the Group class is sparql_reads')
         while True:
             self.take("{")
             inner = self.Group()
@@ -307,5 +313,5 @@ class Reader:
         else:
             raise Unreadable(f"a path {value!r}")
         if self.peek()[0] == "punct" and self.peek()[1] in ("*", "+", "?"):
-            return rp.MulPath(primary, self.take()[1])  # type: ignore[arg-type]  # one of * + ?
+            return rp.MulPath(primary, _REPEATS[self.take()[1]])
         return primary

@@ -55,7 +55,7 @@ def read_groups(text: str, prefixes: dict[str, str], *, fast: bool) -> Group | N
     """The query's scopes: by :mod:`ksgraph.validation.sparql_parse` if ``fast`` and it can, else by rdflib."""
     if fast:
         try:
-            return Reader(text, prefixes, Group).query()  # type: ignore[no-any-return]
+            return Reader(text, prefixes, Group).query()
         except Unreadable:
             pass
     declarations = "\n".join(f"PREFIX {k}: <{v}>" for k, v in sorted(prefixes.items()))

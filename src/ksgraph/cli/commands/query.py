@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from ksgraph.cli.app import StoreOption, err, fail, out, settings_for
 from ksgraph.sparql.catalogue import named_queries
 from ksgraph.sparql.errors import QueryError
 from ksgraph.store.versions import GraphStore, StoreError
+
+if TYPE_CHECKING:  # pyoxigraph is imported where a query runs, to keep the CLI's start fast
+    from ksgraph.sparql.port import Bindings
 
 
 class OutputFormat(StrEnum):
@@ -136,7 +139,9 @@ def query(
         out.print("true" if bool(result) else "false")
         return
     if isinstance(result, ox.QueryTriples):
-        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
+        turtle = result.serialize(format=ox.RdfFormat.TURTLE)
+        assert turtle is not None  # returned, not written, when no output is given
+        sys.stdout.write(turtle.decode("utf-8"))
         return
     variables, table_rows = rows(result)
     if fmt is OutputFormat.json or fmt is OutputFormat.csv:
@@ -162,7 +167,7 @@ def _has_header(path: Path) -> bool:
     return any(line.lower().startswith("# question:") for line in path.read_text(encoding="utf-8").splitlines()[:20])
 
 
-def _no_params(named: object, raw: dict[str, str]) -> dict:
+def _no_params(named: object, raw: dict[str, str]) -> Bindings:
     if raw:
         raise QueryError(f"this query declares no parameters, but got {', '.join(raw)}")
     return {}

@@ -43,7 +43,6 @@ def reason(
     except StoreError as exc:
         raise fail(str(exc)) from None
     except Inconsistent as exc:
-        report = exc.report
         err.print(
             f"[bold red]inconsistent:[/] {len(exc.problems)} problem(s); the inferred graph was not replaced",
             markup=True,

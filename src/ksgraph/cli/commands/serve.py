@@ -51,7 +51,7 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # One access-log line per request: spare each record what the format never shows (the logging
     # HOWTO's "Optimization": no caller lookup, thread, process or multiprocessing names).
-    logging._srcfile = None  # type: ignore[attr-defined]
+    logging._srcfile = None
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False

@@ -39,9 +39,10 @@ def describe(
     triples: Iterable[ox.Triple], index: LabelIndex, links: LinkMapper, lang: str, first: str | None = None
 ) -> list[Subject]:
     """The named subjects of ``triples`` (``first`` first, the others by IRI), blank nodes inline."""
-    by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
+    # Keyed by any subject an RDF-star triple term included; only IRIs and blank nodes become rows.
+    by_subject: dict[ox.NamedNode | ox.BlankNode | ox.Triple, list[ox.Triple]] = {}
     for t in triples:
-        by_subject.setdefault(t.subject, []).append(t)  # type: ignore[arg-type]
+        by_subject.setdefault(t.subject, []).append(t)
     referenced = {t.object for ts in by_subject.values() for t in ts if isinstance(t.object, ox.BlankNode)}
 
     def subject(node: ox.NamedNode | ox.BlankNode, depth: int) -> Subject:
