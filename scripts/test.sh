@@ -9,7 +9,7 @@ bash scripts/setup.sh test
 .venv/bin/ruff check src tests bench
 # The layers point down (import-linter contracts in pyproject.toml, docs/ARCHITECTURE.md).
 .venv/bin/lint-imports
-# CI runs the full load test (tests/test_load.py: 50 clients for 60 s, about 80 s in all);
+# CI runs the full load test (tests/http/test_load.py: 50 clients for 60 s, about 80 s in all);
 # elsewhere it runs a 5-second version unless KSGRAPH_LOAD_TEST is set.
 if [ -n "${CI:-}" ]; then
   export KSGRAPH_LOAD_TEST="${KSGRAPH_LOAD_TEST:-1}"
