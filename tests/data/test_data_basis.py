@@ -28,11 +28,6 @@ REPORTS_TO = ox.NamedNode(ORG + "reportsTo")
 
 
 @pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
-
-
-@pytest.fixture(scope="module")
 def stated(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return stated_only_settings(tmp_path_factory.mktemp("stated"))
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-import pytest
 
-from ksgraph.core.settings import Settings
-from ksgraph.store.versions import GraphStore
 from tests.data.support import ID, KS, SEEDS, answer, seed_text
 
 PREFIXES = {
@@ -24,11 +21,6 @@ PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
 }
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def select(store: ox.Store, sparql: str) -> list[dict[str, str]]:

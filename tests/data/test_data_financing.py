@@ -10,10 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pyoxigraph as ox
-import pytest
 
-from ksgraph.core.settings import Settings
-from ksgraph.store.versions import GraphStore
 from tests.data.support import ID, KS, answer, seed_text
 
 FRAME = ID + "financing/landstingsgemensamma-medel-2017"
@@ -29,11 +26,6 @@ PARTS = {
     "Stödstruktur för Nationell Patientenkät": (Decimal("5300000"), "Uppföljning, Öppna jämförelser och analys"),
     "Nationella kvalitetsregister": (Decimal("100000000"), "Uppföljning, Öppna jämförelser och analys"),
 }
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def test_the_expected_parts_are_the_sources_words() -> None:

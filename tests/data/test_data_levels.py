@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-import pytest
 import rdflib
 
-from ksgraph.core.settings import Settings
-from ksgraph.store.versions import GraphStore
 from tests.conftest import ROOT
 from tests.data.support import ID, KS, SEEDS, answer
 
@@ -48,11 +45,6 @@ def section_bullets() -> dict[str, list[str]]:
                 bullets[-1] += " " + line.strip()
         out[level] = [re.sub(r"\s+", " ", b) for b in bullets]
     return out
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def test_6_9_and_6_tasks_for_micro_meso_and_macro(store: ox.Store) -> None:

@@ -11,8 +11,6 @@ import collections
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.core.settings import Settings
-from ksgraph.store.versions import GraphStore
 from tests.data.support import ID, KS, answer, seed_text
 
 APPROVED = {
@@ -56,11 +54,6 @@ PARTS = {
     "Reumatoid artrit 2": ("phaseUpdatingAfterConsultation", "reumatoid-artrit"),
     "Sepsis 2": ("phaseStartingUp", "sepsis"),
 }
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 @pytest.fixture(scope="module")

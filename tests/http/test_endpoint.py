@@ -10,13 +10,10 @@ import io
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import threading
 import urllib.error
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -27,17 +24,11 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import INFERRED_GRAPH, data_graph
-from ksgraph.http.launch import Running, free_port, running_server
-from ksgraph.publish.push import Target, push, read_source
+from ksgraph.http.launch import Running, free_port
 from ksgraph.sparql.run import run
-from ksgraph.store.versions import GraphStore
-from tests.conftest import wait_until
-from tests.publish_servers import oxigraph_server
+from tests.conftest import Listener, wait_until
+from tests.http.conftest import MAX_ROWS, TIMEOUT
 
-TIMEOUT = 2.0  # the server's query timeout in this module
-# The day its named queries answer about by default ("today"): fixed, so no answer moves with the calendar.
-TODAY = "2025-06-30"
-MAX_ROWS = 2000
 # A cross product that runs far longer than TIMEOUT on the real graph.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # One row per term kind: IRI, language-tagged and typed literals, unbound (for the format round trips).
@@ -46,53 +37,6 @@ MIXED = """SELECT ?npo ?label ?n ?missing WHERE {
   OPTIONAL { ?npo <http://example.org/never> ?missing }
   BIND(STRLEN(?label) AS ?n)
 } ORDER BY ?npo LIMIT 5"""
-STRING_QUERY = """# title: Literal search (test only)
-# question: Which resources have this plain string as a value?
-# param: label string required — the string
-# returns: ?s
-SELECT ?s ?label WHERE { ?s ?p ?label }
-"""
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings) -> Path:
-    """A project root with the real named queries plus one with a string parameter."""
-    root = tmp_path_factory.mktemp("home")
-    shutil.copytree(built_settings.queries_dir, root / "queries")
-    (root / "queries" / "zz-label-search.rq").write_text(STRING_QUERY, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(scope="module", params=["local", "oxigraph"])
-def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, built_settings: Settings, home: Path
-) -> Iterator[Running]:
-    """The endpoint on the built store, and (issue 7) the same endpoint with `--backend` on an Oxigraph
-    server holding the same graphs, pushed there by `ksgraph push`: every test runs on both."""
-    env = {
-        "KSGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
-        "KSGRAPH_MAX_ROWS": str(MAX_ROWS),
-        "KSGRAPH_WORKERS": "2",
-        "KSGRAPH_HOME": str(home),
-        "KSGRAPH_WRITE_TOKEN": "",
-        "KSGRAPH_TODAY": TODAY,
-    }
-    log = tmp_path_factory.mktemp("logs") / "server.log"
-    if request.param == "local":
-        with running_server(built_settings.store_dir, log, env) as running:
-            yield running
-        return
-    # Oxigraph stops its own queries a little after ours give up, so no abandoned query keeps a core busy.
-    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), timeout_s=int(TIMEOUT) + 2) as base:
-        store = GraphStore(built_settings.store_dir)
-        push(read_source(store=store), Target(f"{base}/query", graph_store=f"{base}/store"))
-        with running_server(None, log, env, backend=f"{base}/query") as running:
-            yield running
-
-
-@pytest.fixture(scope="module")
-def local(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def wrapper(server: Running, query: str, fmt: str = JSON, method: str = "GET") -> SPARQLWrapper:
@@ -432,58 +376,6 @@ def test_graph_store_read(server: Running) -> None:
 
 
 # -- no network, ever --------------------------------------------------------------
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it receives.
-
-    :meth:`close` also counts what waits in the backlog: the kernel completes a handshake
-    before anyone accepts it, so once a request has been answered, any connection it caused is
-    counted by close() without waiting for the accept thread.
-    """
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> int:
-        """Stop listening and return every connection received, the backlog included (idempotent)."""
-        if not self._stop.is_set():
-            self._stop.set()
-            self._thread.join()
-            self.sock.setblocking(False)
-            while True:
-                try:
-                    conn, _ = self.sock.accept()
-                except OSError:
-                    break
-                self.connections += 1
-                conn.close()
-            self.sock.close()
-        return self.connections
-
-
-@pytest.fixture()
-def listener() -> Iterator[Listener]:
-    lst = Listener()
-    yield lst
-    lst.close()
 
 
 def test_service_and_from_never_reach_the_network(server: Running, listener: Listener) -> None:

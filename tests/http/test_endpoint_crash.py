@@ -14,7 +14,7 @@ import pytest
 
 from ksgraph.core.settings import Settings
 from ksgraph.http.launch import Running, running_server
-from tests.http.test_endpoint import Listener
+from tests.conftest import Listener
 
 DEEP = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000
 

@@ -1,8 +1,5 @@
 """Named queries over HTTP: /queries lists them, /queries/{name} runs one with typed, bound parameters."""
 
-# The server fixtures are imported from test_endpoint, so test arguments shadow the imports (F811).
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +15,7 @@ from ksgraph.sparql.catalogue import named_queries
 from ksgraph.sparql.params import bind_params
 from ksgraph.sparql.run import run
 from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of
-from tests.http.test_endpoint import TODAY, home, local, server  # noqa: F401  (module-scoped fixtures: one server here too)
+from tests.http.conftest import TODAY
 
 
 def count(server: Running) -> str:

@@ -15,13 +15,7 @@ from ksgraph.core.vocab import ID, INFERRED_GRAPH, KS, KS_NS, ORG, RDF, data_gra
 from ksgraph.reasoning.explain import Derivation, Prover, Status, explain, parse_term
 from ksgraph.reasoning.report import render_text
 from ksgraph.reasoning.rules import Rule, compile_rules
-from ksgraph.store.versions import GraphStore
 from tests.reasoning.test_reason import PREFIXES, run_cli
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 @pytest.fixture(scope="module")

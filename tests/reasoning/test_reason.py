@@ -56,11 +56,6 @@ def in_inferred_graph(store: ox.Store, s: str, p: str, o: str) -> bool:
     return any(True for _ in quads)
 
 
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
-
-
 def ontology_triples() -> set:
     graph = rdflib.Graph().parse(ROOT / "ontology" / "ksgraph.ttl")
     return set(graph)

@@ -12,24 +12,17 @@ import io
 
 import httpx
 import pyoxigraph as ox
-import pytest
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import ID, KS, ORG
 from ksgraph.reasoning.stated import resolve, stated_store
 from ksgraph.sparql.run import run
 from ksgraph.store.dataset import INFERRED_GRAPH, NOT_STATED, View, graph_names
-from ksgraph.store.versions import GraphStore
 from tests.conftest import run_cli
 
 NPO = ID + "npo/akut-vard"
 SKS = ID + "group/sks"
 HSD = ID + "org/hsd-natverket"
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def holds(store: ox.Store, s: str, p: str, o: str, view: View) -> bool:

@@ -31,8 +31,7 @@ from ksgraph.http.launch import Running, running_server
 from ksgraph.rdfio.load import MAX_ENTITY_EXPANSION
 from ksgraph.store.versions import GraphStore
 from tests.changes.test_import import dump
-from tests.conftest import ROOT, run_cli
-from tests.http.test_endpoint import Listener
+from tests.conftest import ROOT, Listener, run_cli
 
 TIMEOUT = 2.0  # the query timeout of the servers in this module
 TOKEN = "security-input-token"
@@ -101,13 +100,6 @@ def writable(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings)
     log = tmp_path_factory.mktemp("input-writable-logs") / "server.log"
     with running_server(store, log, env) as running:
         yield running, store
-
-
-@pytest.fixture()
-def listener() -> Iterator[Listener]:
-    lst = Listener()
-    yield lst
-    lst.close()
 
 
 def no_connection(listener: Listener) -> None:

@@ -32,11 +32,6 @@ def answer(store: ox.Store, name: str, inferred: bool = True, **params: str) -> 
     return [{v: (t.value if t is not None else None) for v, t in zip(variables, row, strict=True)} for row in table]
 
 
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
-
-
 def test_every_query_states_its_question() -> None:
     assert len(QUERIES) >= 12
     for query in QUERIES.values():

@@ -12,10 +12,8 @@ import openpyxl
 import pyoxigraph as ox
 import pytest
 
-from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import KS, ORG, SKOS, TIME, XSD, data_graph
 from ksgraph.store.dataset import dataset
-from ksgraph.store.versions import GraphStore
 from ksgraph.tabular import TabularError, read, templates
 from ksgraph.tabular.export import export_template, headings
 from ksgraph.tabular.names import slug
@@ -23,11 +21,6 @@ from ksgraph.tabular.spec import MAPPINGS_DIR
 from tests.conftest import ROOT, require_module
 
 TEMPLATES = list(templates())
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",") -> Path:

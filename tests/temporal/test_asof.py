@@ -13,18 +13,12 @@ from ksgraph.sparql.catalogue import named_queries
 from ksgraph.sparql.errors import QueryError
 from ksgraph.sparql.params import bind_params
 from ksgraph.sparql.run import run
-from ksgraph.store.versions import GraphStore
 from ksgraph.temporal.asof import default_as_of, parse_as_of, query_as_of, snapshot
 from ksgraph.temporal.bounds import Bounds, Lifetime, Validity, happened, literal_bounds
 from tests.conftest import run_cli
 
 D = dt.date.fromisoformat
 SVI = ID + "rsg/norra/strukturerad-vardinformation"
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def _subjects(store: ox.Store, sparql: str) -> set[str]:

@@ -11,11 +11,9 @@ import datetime as dt
 import json
 
 import pyoxigraph as ox
-import pytest
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import ID
-from ksgraph.store.versions import GraphStore
 from ksgraph.temporal.asof import snapshot
 from ksgraph.temporal.bounds import Validity
 from ksgraph.temporal.model import TimeModel
@@ -24,11 +22,6 @@ from tests.conftest import run_cli
 COUNCIL = ID + "council/norrbotten"
 LPO = ID + "lpo/norrbotten/reumatiska-sjukdomar"
 TODAY = "2026-12-01"
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def test_undated_groups_are_assumed_valid_from_when_their_source_speaks(store: ox.Store) -> None:

@@ -6,20 +6,13 @@ import json
 import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
-import pytest
 
 from ksgraph.core.settings import Settings
 from ksgraph.core.vocab import ID
-from ksgraph.store.versions import GraphStore
 from ksgraph.temporal.history import Entry, Timeline, timeline, timeline_svg
 from tests.conftest import run_cli
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def _kinds(line: Timeline) -> list[tuple[str, str]]:

@@ -19,36 +19,20 @@ from hypothesis import strategies as st
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF
 
-from ksgraph.core.settings import Settings, project_root
+from ksgraph.core.settings import project_root
 from ksgraph.validation.focus import touched_nodes
 from ksgraph.validation.reads import SHACL, shape_reads
 from ksgraph.validation.sparql_reads import Group, read_groups, scoped_reads
-from ksgraph.validation.validate import Report, data_from_files, load_ontology, load_shapes, validate
+from ksgraph.validation.validate import Report, load_shapes, validate
+from tests.validation.conftest import MUTATIONS, SETTINGS
 
 ROOT = project_root()
-SETTINGS = Settings(store_dir=ROOT / ".unused", root=ROOT)
-MUTATIONS = sorted((ROOT / "tests" / "mutations").glob("*.ru"))
 W3C_SPARQL = ROOT.parent / "shared" / "conformance" / "w3c-data-shapes" / "tests" / "sparql"
 KS = "https://w3id.org/ksgraph/ontology#"
 ORG = "http://www.w3.org/ns/org#"
 PREF_LABEL = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 Triple = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]
-
-
-@pytest.fixture(scope="module")
-def real() -> rdflib.Graph:
-    return data_from_files([SETTINGS.data_dir])
-
-
-@pytest.fixture(scope="module")
-def shapes() -> rdflib.Graph:
-    return load_shapes(SETTINGS)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> rdflib.Graph:
-    return load_ontology(SETTINGS)
 
 
 @pytest.fixture(scope="module")

@@ -8,23 +8,12 @@ import os
 import pytest
 import rdflib
 
-from ksgraph.core.settings import Settings, SettingsError, load_settings, project_root
+from ksgraph.core.settings import SettingsError, load_settings, project_root
 from ksgraph.validation import workers as shacl_workers
-from ksgraph.validation.validate import data_from_files, load_ontology, load_shapes, targets, validate
+from ksgraph.validation.validate import load_ontology, load_shapes, targets, validate
+from tests.validation.conftest import SETTINGS
 
 ROOT = project_root()
-SETTINGS = Settings(store_dir=ROOT / ".unused", root=ROOT)
-MUTATIONS = sorted((ROOT / "tests" / "mutations").glob("*.ru"))
-
-
-@pytest.fixture(scope="module")
-def broken() -> rdflib.Graph:
-    """The real data with every mutation of tests/mutations applied: violations of most rules at once."""
-    data = rdflib.Graph()
-    data += data_from_files([SETTINGS.data_dir])
-    for path in MUTATIONS:
-        data.update(path.read_text(encoding="utf-8"))
-    return data
 
 
 def _results(data: rdflib.Graph, processes: int) -> list[dict[str, object]]:

@@ -16,31 +16,15 @@ from ksgraph.validation import sparql as sparql_constraints
 from ksgraph.validation import validate as validation
 from ksgraph.validation.prebinding import Mode, Refused, at_every_group, group_starts, plan
 from ksgraph.validation.sparql import ShapesError, bulk_constraints, evaluate, prebound, to_store
+from tests.validation.conftest import SETTINGS
 
 ROOT = project_root()
-SETTINGS = Settings(store_dir=ROOT / ".unused", root=ROOT)
-MUTATIONS = sorted((ROOT / "tests" / "mutations").glob("*.ru"))
 KS = "https://w3id.org/ksgraph/ontology#"
 ID = "https://w3id.org/ksgraph/id/"
 
 
 def results(report: validation.Report) -> list[tuple[str, ...]]:
     return sorted((r.rule, r.severity, r.focus, r.value or "", r.message_sv, r.message_en) for r in report.results)
-
-
-@pytest.fixture(scope="module")
-def shapes() -> rdflib.Graph:
-    return validation.load_shapes(SETTINGS)
-
-
-@pytest.fixture(scope="module")
-def broken() -> rdflib.Graph:
-    """The real data with every mutation of tests/mutations applied: most rules broken at once."""
-    data = rdflib.Graph()
-    data += validation.data_from_files([SETTINGS.data_dir])
-    for path in MUTATIONS:
-        data.update(path.read_text(encoding="utf-8"))
-    return data
 
 
 def _copy(graph: rdflib.Graph) -> rdflib.Graph:

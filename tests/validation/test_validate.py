@@ -21,12 +21,11 @@ import rdflib
 from ksgraph.core.settings import Settings, project_root
 from ksgraph.validation.focus import touched_nodes
 from ksgraph.validation.output import render, source_titles
-from ksgraph.validation.validate import Severity, data_from_files, load_ontology, load_shapes, validate
+from ksgraph.validation.validate import Severity, validate
 from tests.conftest import run_cli
+from tests.validation.conftest import MUTATIONS, SETTINGS
 
 ROOT = project_root()
-MUTATIONS = sorted((ROOT / "tests" / "mutations").glob("*.ru"))
-SETTINGS = Settings(store_dir=ROOT / ".unused", root=ROOT)
 
 
 @dataclass(frozen=True)
@@ -42,21 +41,6 @@ class Mutation:
         text = path.read_text(encoding="utf-8")
         head = dict(line[2:].split(": ", 1) for line in text.splitlines() if line.startswith("# ") and ": " in line)
         return cls(path, head["rule"], Severity(head["severity"]), head["focus"], text)
-
-
-@pytest.fixture(scope="module")
-def real() -> rdflib.Graph:
-    return data_from_files([SETTINGS.data_dir])
-
-
-@pytest.fixture(scope="module")
-def shapes() -> rdflib.Graph:
-    return load_shapes(SETTINGS)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> rdflib.Graph:
-    return load_ontology(SETTINGS)
 
 
 def _copy(graph: rdflib.Graph) -> rdflib.Graph:

@@ -25,7 +25,6 @@ from ksgraph.core.vocab import ID
 from ksgraph.sparql.catalogue import named_queries
 from ksgraph.sparql.params import bind_params
 from ksgraph.sparql.run import run
-from ksgraph.store.versions import GraphStore
 from ksgraph.temporal.asof import query_as_of
 from tests.conftest import require
 from tests.http.test_ui import ARTIFACTS, CHROMIUM, NODE_MODULES, ROOT, require_browser_tools
@@ -54,11 +53,6 @@ def require_site_tools() -> None:
 
 def href(iri: str) -> str:
     return "/" + iri.removeprefix("https://w3id.org/ksgraph/")
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def iris(store: ox.Store, sparql: str) -> set[str]:

@@ -38,11 +38,6 @@ ACCEPTANCE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
-
-
 def count(store: ox.Store, sparql: str) -> int:
     return len(list(run(store, sparql)))  # type: ignore[arg-type]
 

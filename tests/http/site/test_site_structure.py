@@ -13,16 +13,10 @@ import pytest
 
 from ksgraph.core.settings import Settings
 from ksgraph.sparql.run import run
-from ksgraph.store.versions import GraphStore
 from tests.conftest import ROOT, run_cli
 
 SVG = "{http://www.w3.org/2000/svg}"
 ENDED_RSG = "/id/rsg/norra/strukturerad-vardinformation"
-
-
-@pytest.fixture(scope="module")
-def store(built_settings: Settings) -> ox.Store:
-    return GraphStore(built_settings.store_dir).open_read()
 
 
 def rows(store: ox.Store, sparql: str) -> list[ox.QuerySolution]:
