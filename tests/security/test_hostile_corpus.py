@@ -13,12 +13,11 @@ from ksgraph.core.printable import printable
 from ksgraph.http.launch import running_server
 from tests.conftest import run_cli
 from tests.security.hostile import checks, corpus
-from tests.security.hostile.fixture import hostile  # noqa: F401  (the fixture)
 from tests.security.hostile.writers import FORGED, WRITERS, Corpus, Writer
 
 
 @pytest.mark.parametrize("writer", WRITERS, ids=[w.name for w in WRITERS])
-def test_the_hostile_corpus_runs_nowhere_and_comes_back_whole(writer: Writer, hostile: Corpus) -> None:  # noqa: F811
+def test_the_hostile_corpus_runs_nowhere_and_comes_back_whole(writer: Writer, hostile: Corpus) -> None:
     outputs = writer.write(hostile, writer.controls)
     assert outputs
     problems = [f"{o.what}: {p}" for o in outputs for p in o.problems]
@@ -41,7 +40,7 @@ GRAPHS = {
 }
 
 
-def test_the_real_server_answers_with_the_corpus_whole(hostile: Corpus, tmp_path: Path) -> None:  # noqa: F811
+def test_the_real_server_answers_with_the_corpus_whole(hostile: Corpus, tmp_path: Path) -> None:
     """``ksgraph serve`` (its own process, query workers and all): SELECT in the four results formats,
     CONSTRUCT in the four RDF formats, and a page, checked as the writers above are."""
     problems = []
@@ -81,7 +80,7 @@ LABELS = f"""SELECT ?label WHERE {{
 }}"""
 
 
-def test_the_text_commands_send_no_control_character_to_the_terminal(hostile: Corpus) -> None:  # noqa: F811
+def test_the_text_commands_send_no_control_character_to_the_terminal(hostile: Corpus) -> None:
     """``ksgraph explain``, ``history``, ``validate`` and ``query`` as a user runs them, on terminal sequences."""
     ansi = corpus.CONTROL_TEXTS["ansi"]
     runs = {

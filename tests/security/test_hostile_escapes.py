@@ -28,7 +28,6 @@ from ksgraph.core.links import LinkMapper
 from ksgraph.core.settings import project_root
 from ksgraph.http import resources
 from ksgraph.http.site import chrome
-from tests.security.hostile.fixture import hostile  # noqa: F401  (the fixture)
 from tests.security.hostile.writers import WRITERS, Corpus
 
 
@@ -157,7 +156,7 @@ BY_NAME = {w.name: w for w in WRITERS}
 @pytest.mark.parametrize("escape", ESCAPES, ids=[e.name for e in ESCAPES])
 def test_taking_away_one_escape_is_caught(
     escape: Escape,
-    hostile: Corpus,  # noqa: F811
+    hostile: Corpus,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     writers = [BY_NAME[name] for name in escape.caught_by]

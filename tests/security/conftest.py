@@ -1,4 +1,5 @@
-"""The ``hostile`` fixture: two copies of the real store with the corpus added (see :class:`writers.Corpus`)."""
+"""The ``hostile`` fixture of test_hostile_corpus and test_hostile_escapes: two copies of the real store with
+the corpus of tests/security/hostile/ added (see :class:`tests.security.hostile.writers.Corpus`), one per module."""
 
 from __future__ import annotations
 
