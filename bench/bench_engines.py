@@ -8,7 +8,7 @@ Data sets, each with the ontology added as ksgraph validates it (inference none)
 * the real data with bench/generate.py's synthetic data of the given sizes.
 Results are compared as sets of (focus node, severity, value): shape identities differ between
 engines (blank nodes), and a rule's results are told apart by their focus nodes and values.
-The W3C SHACL suites are also run through pyshifty and pyrudof, judged as tests/test_shacl_w3c.py does.
+The W3C SHACL suites are also run through pyshifty and pyrudof, judged as tests/validation/test_shacl_w3c.py does.
 """
 
 from __future__ import annotations

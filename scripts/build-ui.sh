@@ -30,7 +30,7 @@ cp ui/package.json ui/package-lock.json "$BUILD"/
 rm -f "$STAMP"
 # npm ci installs exactly the locked versions; --ignore-scripts: YASGUI needs no install scripts.
 if [ "$KIND" = test ]; then
-  echo "build-ui: installing YASGUI (the query UI at /) and playwright-core (drives chromium in tests/test_ui.py) from npm" >&2
+  echo "build-ui: installing YASGUI (the query UI at /) and playwright-core (drives chromium in tests/http/test_ui.py) from npm" >&2
   (cd "$BUILD" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 else
   echo "build-ui: installing YASGUI from npm: the query UI that / serves" >&2

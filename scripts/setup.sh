@@ -36,9 +36,9 @@ if [ "$KIND" = test ]; then
   command -v virtuoso-t >/dev/null 2>&1 ||
     apt_install "a second real triple store for ksgraph push and the remote backend" virtuoso-opensource
   command -v wrk >/dev/null 2>&1 || apt_install "the load test's client (C, so it leaves the cores to the server)" wrk
-  command -v curl >/dev/null 2>&1 || apt_install "tests/test_publish_resources.py fetches a page with curl, as a user would" curl
+  command -v curl >/dev/null 2>&1 || apt_install "tests/http/test_publish_resources.py fetches a page with curl, as a user would" curl
   command -v soffice >/dev/null 2>&1 ||
-    apt_install "a real spreadsheet program opens the exported templates (tests/test_hostile_import.py)" libreoffice-calc-nogui
+    apt_install "a real spreadsheet program opens the exported templates (tests/security/test_hostile_import.py)" libreoffice-calc-nogui
 fi
 if [ "$KIND" = bench ]; then
   command -v wrk >/dev/null 2>&1 || apt_install "the HTTP benchmark's load generator (C, so it leaves the cores to the servers)" wrk

@@ -11,7 +11,7 @@ bash scripts/setup.sh test
 .venv/bin/lint-imports
 # The types check (mypy strict, [tool.mypy] in pyproject.toml): a type error fails the run.
 .venv/bin/mypy src
-# CI runs the full load test (tests/test_load.py: 50 clients for 60 s, about 80 s in all);
+# CI runs the full load test (tests/http/test_load.py: 50 clients for 60 s, about 80 s in all);
 # elsewhere it runs a 5-second version unless KSGRAPH_LOAD_TEST is set.
 if [ -n "${CI:-}" ]; then
   export KSGRAPH_LOAD_TEST="${KSGRAPH_LOAD_TEST:-1}"

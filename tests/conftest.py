@@ -13,8 +13,10 @@ import importlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,12 +24,14 @@ from types import ModuleType
 from typing import TypeVar
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from hypothesis import settings as hypothesis_settings
 
 from ksgraph.changes.build import build
 from ksgraph.core.settings import Settings, load_settings, project_root
 from ksgraph.http.launch import running_server
+from ksgraph.store.versions import GraphStore
 
 ROOT = project_root()
 SHARED = ROOT.parent / "shared"
@@ -180,6 +184,16 @@ def scratch_settings(tmp_path: Path, built_settings: Settings) -> Settings:
     return Settings(store_dir=target, root=built_settings.root)
 
 
+@pytest.fixture(scope="session")
+def store(built_settings: Settings) -> ox.Store:
+    """The built store's published version, opened read-only in-process: one handle for the session.
+
+    Read-only by construction (``ox.Store.read_only``): a test that changes a store makes its own
+    copy (``scratch_settings``) instead.
+    """
+    return GraphStore(built_settings.store_dir).open_read()
+
+
 def run_cli(
     *args: str,
     store: Path | None = None,
@@ -219,3 +233,59 @@ def site(tmp_path_factory: pytest.TempPathFactory, built_settings: Settings) -> 
     """``ksgraph serve`` on the built store, for tests that only read: one server for the session."""
     with serving(built_settings.store_dir, tmp_path_factory.mktemp("site") / "server.log") as client:
         yield client
+
+
+# -- a listener that must not be reached ---------------------------------------------------------
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it receives.
+
+    :meth:`close` also counts what waits in the backlog: the kernel completes a handshake
+    before anyone accepts it, so once a request has been answered, any connection it caused is
+    counted by close() without waiting for the accept thread.
+    """
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> int:
+        """Stop listening and return every connection received, the backlog included (idempotent)."""
+        if not self._stop.is_set():
+            self._stop.set()
+            self._thread.join()
+            self.sock.setblocking(False)
+            while True:
+                try:
+                    conn, _ = self.sock.accept()
+                except OSError:
+                    break
+                self.connections += 1
+                conn.close()
+            self.sock.close()
+        return self.connections
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    """A fresh :class:`Listener` for one test, closed after it."""
+    lst = Listener()
+    yield lst
+    lst.close()

@@ -23,7 +23,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from .conftest import require, require_tool
+from tests.conftest import require, require_tool
 
 
 def free_port() -> int:

@@ -12,13 +12,9 @@ from pathlib import Path
 
 import grimp
 import pytest
-import rdflib
-from rdflib.namespace import DefinedNamespace
 
-from ksgraph.core.vocab import KS, KS_NS
 from ksgraph.sparql.catalogue import named_queries
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 PACKAGE = ROOT / "src" / "ksgraph"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "static" not in p.parts)
@@ -77,22 +73,6 @@ def test_only_the_commit_path_opens_a_store_write() -> None:
                     ):
                         writers.append(_name(path))
     assert writers == ["ksgraph.changes.commit"]
-
-
-def test_ks_names_exactly_the_terms_of_the_ontology() -> None:
-    ontology = rdflib.Graph()
-    for path in sorted((ROOT / "ontology").glob("*.ttl")):
-        ontology.parse(path)
-    declared = {
-        str(s)[len(KS_NS) :] for s in ontology.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(KS_NS)
-    }
-    listed = set(KS.__annotations__)
-    assert issubclass(KS, DefinedNamespace)
-    assert listed == declared, (
-        f"missing from KS: {sorted(declared - listed)}; not in the ontology: {sorted(listed - declared)}"
-    )
-    with pytest.raises(AttributeError):
-        KS + "NationalProgramArea"  # misspelt: an error, not an empty result
 
 
 @pytest.mark.parametrize("directory", [ROOT / "queries", PACKAGE / "sparql" / "queries"], ids=["named", "packaged"])

@@ -14,8 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ksgraph.core.settings import project_root
-
-from .conftest import run_cli
+from tests.conftest import run_cli
 
 ROOT = project_root()
 KS = "https://w3id.org/ksgraph/ontology#"

@@ -1,4 +1,4 @@
-// End-to-end check of the query UI in headless Chromium (driven by tests/test_ui.py).
+// End-to-end check of the query UI in headless Chromium (driven by tests/http/test_ui.py).
 // Usage: NODE_PATH=build/ui/node_modules node ui/e2e.cjs BASE_URL QUERY_NAME SCREENSHOT.png
 // Prints one JSON object: what the page showed and every request that left BASE_URL.
 "use strict";

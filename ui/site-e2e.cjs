@@ -1,4 +1,4 @@
-// The site in headless Chromium as a reader uses it (driven by tests/test_browser_site.py):
+// The site in headless Chromium as a reader uses it (driven by tests/http/site/test_browser_site.py):
 // every page loaded, screenshotted and checked with axe-core; search, browse, a named query run
 // from its form, the structure picture's links, the language switch, the pages without
 // JavaScript, the editor's autocompletion. Every request the browser makes is recorded.

@@ -267,7 +267,7 @@ def solutions(result: ox.QuerySolutions, kind: str, max_rows: int, *, link: str 
             body = parsed.serialize(format=_RESULTS_FORMAT[kind]) or b""
         else:
             # pyoxigraph's XML writer leaves a carriage return raw (read back as a line feed) and its CSV
-            # writer does not quote an IRI holding a comma (HAZARDS): ours keep both (tests/test_hostile_*).
+            # writer does not quote an IRI holding a comma (HAZARDS): ours keep both (tests/security/test_hostile_*).
             variables = [v.value for v in parsed.variables]
             body = write_solutions(variables, ([s[v] for v in variables] for s in parsed), kind)
     if lines.full and link:

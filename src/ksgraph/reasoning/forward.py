@@ -17,7 +17,7 @@ any other OWL construct in the asserted triples, and :class:`Unsupported` is rai
 when the closure derives what the compiled rules cannot follow (``owl:sameAs``
 between two resources, a cycle of sub-classes); callers then use a general engine
 (:mod:`ksgraph.reasoning.reason` falls back to reasonable), so the result never depends on which
-engine ran (tests/test_reason.py compares all three).
+engine ran (tests/reasoning/test_reason.py compares all three).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ Three engines compute the closure:
     It lacks ``prp-spo2`` (property chains), which our ontology uses for
     ``ks:nationalCounterpart``; :func:`complete_chains` adds that rule on top of its
     output and the two are iterated to a common fixpoint, so the result equals owlrl's
-    (tests/test_reason.py checks this on the real data).
+    (tests/reasoning/test_reason.py checks this on the real data).
 ``owlrl``
     The reference implementation in pure Python; slow (HAZARDS.md: ~96 s at 100k triples).
 

@@ -4,7 +4,7 @@
 ``incremental`` it runs :func:`update` (:mod:`ksgraph.reasoning.incremental`), and where that is
 not possible it says why on ``progress`` and recomputes the whole closure
 (:func:`ksgraph.reasoning.reason.materialise`). Both give the same inferred graph and the same
-inconsistencies; tests/test_incremental_reason.py checks it on random changes.
+inconsistencies; tests/reasoning/test_incremental_reason.py checks it on random changes.
 """
 
 from __future__ import annotations

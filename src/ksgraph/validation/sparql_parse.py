@@ -5,7 +5,7 @@ finding an import's focus cost more than validating it. This reader understands 
 constraint's WHERE clause is made of — triple patterns with property paths, nested groups,
 ``OPTIONAL``, ``MINUS``, ``UNION``, ``FILTER`` with ``(NOT) EXISTS``, ``BIND``, ``VALUES`` and
 sub-selects — and raises :class:`Unreadable` on anything else (blank node syntax, ``GRAPH``,
-``SERVICE``), so the caller can fall back on rdflib. tests/test_incremental_focus.py checks that
+``SERVICE``), so the caller can fall back on rdflib. tests/validation/test_incremental_focus.py checks that
 both give the same reads for every constraint of shapes/.
 """
 
