@@ -61,9 +61,10 @@ def _command(argv: Sequence[str]) -> str | None:
 
 
 def main() -> None:
-    command = _command(sys.argv[1:])
-    if command is None:
-        register()
-    else:
+    argv = sys.argv[1:]
+    command = _command(argv)
+    if command is not None:
         register([command])
+    elif argv != ["--version"]:  # --version needs no command; --help and a bad name list them all
+        register()
     app()
