@@ -31,6 +31,12 @@ def pins(name: str) -> dict[str, str]:
     [
         ("run", PROJECT["dependencies"]),
         ("dev", PROJECT["dependencies"] + PROJECT["optional-dependencies"]["dev"]),
+        (
+            "bench",
+            PROJECT["dependencies"]
+            + PROJECT["optional-dependencies"]["dev"]
+            + PROJECT["optional-dependencies"]["bench"],
+        ),
     ],
 )
 def test_every_declared_dependency_is_pinned_within_its_bounds(lock: str, declared: list[str]) -> None:
@@ -49,3 +55,10 @@ def test_the_locks_agree_and_the_run_lock_has_no_test_tools() -> None:
         assert tool in dev and tool not in run, tool
     for core in ("pyoxigraph", "rdflib", "pyshacl", "fastapi", "uvicorn", "hatchling"):
         assert core in run, core
+
+
+def test_the_bench_lock_keeps_the_dev_pins_and_adds_the_peers() -> None:
+    dev, bench = pins("dev"), pins("bench")
+    assert {name: bench[name] for name in dev} == dev  # bench.txt is compiled under dev.txt's pins
+    for peer in ("rdflib-endpoint", "pyshifty", "pyrudof", "matplotlib"):
+        assert peer in bench and peer not in dev, peer
