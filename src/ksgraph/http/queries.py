@@ -67,7 +67,7 @@ async def run_query(name: str, request: Request, endpoint: EndpointDep) -> Respo
         accept=accept,
         truncate=True,
         link=link,
-        # A download is asked for by a link: always the whole answer, never a 304.
+        # A download is asked for by a link: always the answer itself, never a 304.
         if_none_match=request.headers.get("if-none-match") if fmt is None else None,
         **named_options(raw),
     )
