@@ -23,6 +23,7 @@ from pathlib import Path
 import pyshacl
 import rdflib
 from rdflib.term import URIRef
+from suite.validate_peer import severities
 
 from ksgraph.core.settings import Settings, project_root
 from ksgraph.validation.focus import touched_nodes
@@ -85,15 +86,6 @@ def timed(fn):  # type: ignore[no-untyped-def]
     value = fn()
     CPU["last"] = round(time.process_time() - cpu, 3)
     return time.perf_counter() - started, value
-
-
-def severities(report: rdflib.Graph) -> dict[str, int]:
-    """Result counts per severity in an sh:ValidationReport graph."""
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    counts = {s.value: 0 for s in Severity}
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        counts[str(report.value(result, sh.resultSeverity)).rsplit("#", 1)[-1]] += 1
-    return counts
 
 
 def pyshacl_mode(

@@ -116,12 +116,13 @@ class _State:
 
     def stated(self, version: str, view: View) -> tuple[ox.Store, View]:
         """The store and view of a stated-only question (:func:`ksgraph.reasoning.stated.resolve`)."""
-        from ksgraph.reasoning.stated import resolve  # the reasoner, only where a question needs it
+        # The reasoner, imported only where a question needs it.
+        from ksgraph.reasoning.stated import stated_store, stated_view
 
         if self.stated_store is None or version != self.stated_version:
-            self.stated_store, _ = resolve(self.open(version), view)
+            self.stated_store = stated_store(self.open(version))
             self.stated_version = version
-        return self.stated_store, View(inferred=view.inferred, provenance=False)
+        return self.stated_store, stated_view(view)
 
     def open(self, version: str) -> ox.Store:
         if self.store is None or version != self.version:

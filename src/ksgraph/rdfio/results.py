@@ -192,13 +192,6 @@ def write_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
 
 # -- the endpoint's answers, by pyoxigraph within a row limit -------------------
 
-_RESULTS_FORMAT = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-
 
 @dataclass(frozen=True)
 class Written:
@@ -264,7 +257,7 @@ def solutions(result: ox.QuerySolutions, kind: str, max_rows: int, *, link: str 
         parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
         assert isinstance(parsed, ox.QuerySolutions)
         if kind == "json":
-            body = parsed.serialize(format=_RESULTS_FORMAT[kind]) or b""
+            body = parsed.serialize(format=ox.QueryResultsFormat.JSON) or b""
         else:
             # pyoxigraph's XML writer leaves a carriage return raw (read back as a line feed) and its CSV
             # writer does not quote an IRI holding a comma (HAZARDS): ours keep both (tests/security/test_hostile_*).

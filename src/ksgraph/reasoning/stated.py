@@ -28,9 +28,14 @@ def stated_store(store: ox.Store) -> ox.Store:
     return copy
 
 
+def stated_view(view: View) -> View:
+    """The view of the stated copy that answers a stated-only ``view``: its graphs, inferences as asked."""
+    return View(inferred=view.inferred, provenance=False)
+
+
 def resolve(store: ox.Store, view: View) -> tuple[ox.Store, View]:
     """The store and view a question over ``view`` is answered with: for a stated-only view, the
-    stated copy (:func:`stated_store`) and the same view over it, inferences included as asked."""
+    stated copy (:func:`stated_store`) and :func:`stated_view` over it."""
     if not view.stated_only:
         return store, view
-    return stated_store(store), View(inferred=view.inferred, provenance=False)
+    return stated_store(store), stated_view(view)
