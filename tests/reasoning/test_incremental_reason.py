@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ksgraph.changes.commit import Delta, Inconsistent, commit
 from ksgraph.changes.imports import import_files
 from ksgraph.core.settings import Settings, project_root
-from ksgraph.core.terms import to_rdflib
+from ksgraph.core.terms import to_ox, to_rdflib
 from ksgraph.core.vocab import DATA_GRAPH_BASE, INFERRED_GRAPH, KS, ONTOLOGY_GRAPH, ORG, OWL, PROVENANCE_GRAPH, RDF
 from ksgraph.reasoning.engines import Engine
 from ksgraph.reasoning.explain import Prover
@@ -331,6 +331,18 @@ def test_a_change_to_the_axioms_or_with_a_blank_node_is_recomputed_in_full(
     assert_published_state_is_exact(scratch_settings)
 
 
+@pytest.mark.parametrize("link", _LINKS)
+def test_a_literal_where_a_resource_belongs_is_reasoned_over_as_a_full_recomputation_would(
+    scratch_settings: Settings, link: str
+) -> None:
+    """Found by the property test above: a rule joins through the object (``?x ks:counterpartOf ?y . ?y …``),
+    so the literal is read as a subject, which no stored triple has."""
+    stamp = ox.Literal("2020-01-01T00:00:00Z", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
+    quad = ox.Quad(iri("npo/akut-vard"), ox.NamedNode(link), stamp, _graph("actors"))
+    assert step(scratch_settings, [], [quad]) in ("incremental", "full", None)
+    assert step(scratch_settings, [quad], []) in ("incremental", "full", None)
+
+
 def test_two_values_of_a_functional_property_hand_the_closure_to_reasonable(scratch_settings: Settings) -> None:
     group = iri("npo/akut-vard")
     tier = ox.Quad(group, iri("ks:tier"), iri("test/tier"), _graph("tier"))
@@ -392,3 +404,27 @@ def test_explain_proves_every_inferred_triple_after_incremental_changes(scratch_
         derivation = prover.prove(triple)
         assert derivation is not None, triple
         check(derivation, prover)
+
+
+def test_a_dead_end_is_decided_the_same_whatever_was_asked_first() -> None:
+    """``a`` and ``b`` lead to each other; ``a`` also leads into a two-premise rule, so neither is a dead end.
+    Asked ``a`` first, a memo settled inside the cycle on a provisional answer said ``b`` was one."""
+    from rdflib import URIRef
+
+    from ksgraph.reasoning.incremental import Rules
+    from ksgraph.reasoning.rules import Rule
+
+    a, b, c, d = (URIRef(ID + f"test/{x}") for x in "abcd")
+    rules = [
+        Rule("prp-spo1", ("?x", b, "?y"), (("?x", a, "?y"),)),
+        Rule("prp-spo1", ("?x", a, "?y"), (("?x", b, "?y"),)),
+        Rule("prp-spo1", ("?x", c, "?y"), (("?x", a, "?y"),)),
+        Rule("prp-trp", ("?x", c, "?z"), (("?x", c, "?y"), ("?y", d, "?z"))),
+    ]
+    thing = to_ox(URIRef(ID + "test/thing"))
+    for order in ((a, b), (b, a)):
+        compiled = Rules(rules, [], [])
+        answers = {p: compiled.dead_end(to_ox(p), thing) for p in order}
+        assert answers == {a: False, b: False}, order
+    lone = Rules(rules[:2], [], [])
+    assert lone.dead_end(to_ox(a), thing) and lone.dead_end(to_ox(b), thing)

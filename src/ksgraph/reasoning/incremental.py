@@ -114,20 +114,40 @@ class Rules:
         a dead end in turn, and no consistency check reads it.
         """
         key = (p, o)
-        if key in self._dead:
-            return self._dead[key]
-        self._dead[key] = True  # a cycle of such conclusions stays among them
-        result = not (p == _TYPE and o in self.consistency_classes)
-        for rule, i in self.triggered(p, o) if result else ():
+        known = self._dead.get(key)
+        if known is not None:
+            return known
+        # Every conclusion reachable from the key is followed to its end before any is decided: a value
+        # settled inside a cycle, on a provisional answer for the key, would depend on the order of the calls.
+        seen, stack = {key}, [key]
+        while stack:
+            following = self._following(stack.pop())
+            if following is None:
+                self._dead[key] = False
+                return False
+            for nxt in following:
+                if nxt not in seen and self._dead.get(nxt) is not True:
+                    if self._dead.get(nxt) is False:
+                        self._dead[key] = False
+                        return False
+                    seen.add(nxt)
+                    stack.append(nxt)
+        for reached in seen:  # everything reachable from each of them is among them, and ends
+            self._dead[reached] = True
+        return True
+
+    def _following(self, key: tuple[Term, Term]) -> list[tuple[Term, Term]] | None:
+        """The conclusions ``k hp ho`` a triple ``k p o`` leads to on its own, or None if it leads further."""
+        p, o = key
+        if p == _TYPE and o in self.consistency_classes:
+            return None
+        following = []
+        for rule, i in self.triggered(p, o):
             (s_var, _, o_var), (hs, hp, ho) = rule.body[i], rule.head
             if len(rule.body) > 1 or hs != s_var or ho == s_var:
-                result = False
-                break
-            if not self.dead_end(hp, o if ho == o_var else ho):
-                result = False
-                break
-        self._dead[key] = result
-        return result
+                return None
+            following.append((hp, o if ho == o_var else ho))
+        return following
 
     def ignorable(self, fact: Fact) -> bool:
         """True for a noise triple of a closure that the incremental engine may leave out (see :func:`continuable`)."""
@@ -188,7 +208,7 @@ class Model:
         found = self._where.get(fact)
         if found is None:
             self.lookups += 1
-            names = {q.graph_name for q in self.store.quads_for_pattern(*fact)}
+            names = {q.graph_name for q in self.store.quads_for_pattern(*fact)} if _subject(fact[0]) else set()
             found = self._where[fact] = (not names.isdisjoint(self.asserted_graphs), self.inferred_graph in names)
         return found
 
@@ -210,7 +230,8 @@ class Model:
         found = self._fwd.get((s, p))
         if found is None:
             self.lookups += 1
-            found = self._fwd[s, p] = self._read(self.store.quads_for_pattern(s, p, None), 2)
+            stored = self.store.quads_for_pattern(s, p, None) if _subject(s) else ()
+            found = self._fwd[s, p] = self._read(stored, 2)
         return self._live([*found, *self._extra_fwd.get((s, p), ())], lambda x: (s, p, x))
 
     def subjects(self, p: Term, o: Term) -> list[Term]:
@@ -369,6 +390,13 @@ def _check_change(fact: Fact) -> None:
         raise NeedFull(f"the change adds or removes an axiom ({_show(fact)})")
     if not storable_subject(s) or w3c_object:
         raise NeedFull(f"the change adds or removes a triple about a W3C term ({_show(fact)})")
+
+
+def _subject(term: Term) -> bool:
+    """True for a term RDF allows as a subject. A rule's join can bind a literal object where a later atom
+    reads it as a subject (``?x ks:counterpartOf ?y . ?y …``): no stored triple has one, and the store
+    refuses the pattern."""
+    return isinstance(term, ox.NamedNode | ox.BlankNode)
 
 
 def _match(atom: tuple[Term, Term, Term], s: Term, o: Term, env: Env) -> Env | None:
