@@ -206,3 +206,18 @@ def test_cli_json_and_exit_codes(built_settings: Settings) -> None:
     assert body["derivation"]["premises"][0]["premises"][0]["asserted"] is True
     absent = run_cli("explain", "id:group/sks", "ks:level", "ks:micro", store=built_settings.store_dir)
     assert absent.returncode == 1 and "NOT ENTAILED" in absent.stdout
+
+
+@pytest.mark.parametrize(
+    ("triple", "said"),
+    [
+        (('"Akut vård"@sv', "ks:hasCounterpart", "id:npo/akut-vard"), 'the subject "Akut vård"@sv is a literal'),
+        (("id:group/sks", '"level"', "ks:macro"), 'the predicate "level" is not an IRI'),
+    ],
+)
+def test_cli_refuses_what_is_not_an_rdf_triple_with_a_message(
+    built_settings: Settings, triple: tuple[str, str, str], said: str
+) -> None:
+    result = run_cli("explain", *triple, store=built_settings.store_dir)
+    assert result.returncode == 2, result.stderr
+    assert f"cannot read the triple: {said}" in result.stderr and "Traceback" not in result.stderr

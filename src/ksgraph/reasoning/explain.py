@@ -263,6 +263,16 @@ def _in_inferred_graph(store: ox.Store, triple: Triple) -> bool:
     return any(True for _ in store.quads_for_pattern(s, p, o, ox.NamedNode(INFERRED_GRAPH)))
 
 
+def parse_triple(subject: str, predicate: str, object_: str) -> Triple:
+    """A triple as typed on the command line (see :func:`parse_term`); ValueError if RDF has no such triple."""
+    s, p, o = parse_term(subject), parse_term(predicate), parse_term(object_)
+    if isinstance(s, Literal):
+        raise ValueError(f"the subject {subject} is a literal; a subject is an IRI or a blank node")
+    if not isinstance(p, URIRef):
+        raise ValueError(f"the predicate {predicate} is not an IRI")
+    return (s, p, o)
+
+
 def parse_term(text: str) -> Node:
     """A term as typed on the command line.
 

@@ -82,13 +82,13 @@ def explain(
 
     Says NOT ENTAILED otherwise, with exit code 1.
     """
-    from ksgraph.reasoning.explain import Status, parse_term
+    from ksgraph.reasoning.explain import Status, parse_triple
     from ksgraph.reasoning.explain import explain as run_explain
     from ksgraph.reasoning.report import render_text, to_json
 
     settings = settings_for(store)
     try:
-        triple = (parse_term(subject), parse_term(predicate), parse_term(object_))
+        triple = parse_triple(subject, predicate, object_)
         readable = GraphStore(settings.store_dir).open_read()
     except StoreError as exc:
         raise fail(str(exc)) from None
