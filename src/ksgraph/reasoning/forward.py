@@ -122,7 +122,7 @@ class CompiledRule:
     body: tuple[Atom, ...]
 
 
-def _is_var(term: object) -> bool:
+def is_compiled_var(term: object) -> bool:
     # rdflib terms subclass str, pyoxigraph terms do not: a variable is exactly a str.
     return type(term) is str
 
@@ -148,7 +148,7 @@ class Saturation:
         self._triggers: dict[tuple[Term, Term | None], list[tuple[CompiledRule, int]]] = defaultdict(list)
         for rule in rules:
             for i, (_, p, o) in enumerate(rule.body):
-                self._triggers[p, None if _is_var(o) else o].append((rule, i))
+                self._triggers[p, None if is_compiled_var(o) else o].append((rule, i))
         self._queue: list[TripleT] = []
 
     def add_asserted(self, triples: Iterable[TripleT]) -> None:
@@ -162,7 +162,7 @@ class Saturation:
             s, p, o = queue.pop()
             for key in ((p, o), (p, None)):
                 for rule, i in triggers.get(key, ()):
-                    env = _match(rule.body[i], s, o, {})
+                    env = match_atom(rule.body[i], s, o, {})
                     if env is None:
                         continue
                     rest = rule.body[:i] + rule.body[i + 1 :]
@@ -203,11 +203,8 @@ class Saturation:
         if not atoms:
             yield env
             return
-        # The most-bound atom first, so each join reads an index instead of a whole predicate.
-        atom = max(atoms, key=lambda a: (not _is_var(a[0]) or a[0] in env) + (not _is_var(a[2]) or a[2] in env))
-        rest = tuple(a for a in atoms if a is not atom)
-        s, p, o = (env.get(t, t) if _is_var(t) else t for t in atom)
-        s_free, o_free = _is_var(s), _is_var(o)
+        atom, rest, (s, p, o) = next_atom(atoms, env)
+        s_free, o_free = is_compiled_var(s), is_compiled_var(o)
         if not s_free:
             candidates: Iterable[tuple[Term, Term]] = ((s, x) for x in self.fwd[p].get(s, ()))
         elif not o_free:
@@ -215,7 +212,7 @@ class Saturation:
         else:
             candidates = ((a, b) for a, objects in self.fwd[p].items() for b in objects)
         for cs, co in list(candidates):
-            extended = _match(atom, cs, co, env)
+            extended = match_atom(atom, cs, co, env)
             if extended is not None:
                 yield from self._solve(rest, extended)
 
@@ -229,11 +226,23 @@ class Saturation:
             yield from self.triples(p)
 
 
-def _match(atom: Atom, s: Term, o: Term, env: Env) -> Env | None:
+def next_atom(atoms: tuple[Atom, ...], env: Env) -> tuple[Atom, tuple[Atom, ...], TripleT]:
+    """The atom of a body to join next, the others, and the atom with ``env``'s bindings put in.
+
+    The most-bound atom comes first, so each join reads an index instead of a whole predicate.
+    """
+    atom = max(
+        atoms, key=lambda a: (not is_compiled_var(a[0]) or a[0] in env) + (not is_compiled_var(a[2]) or a[2] in env)
+    )
+    s, p, o = (env.get(t, t) if is_compiled_var(t) else t for t in atom)
+    return atom, tuple(a for a in atoms if a is not atom), (s, p, o)
+
+
+def match_atom(atom: Atom, s: Term, o: Term, env: Env) -> Env | None:
     """``env`` extended so that ``atom``'s subject and object match ``s`` and ``o``, or None."""
     out = env
     for term, value in ((atom[0], s), (atom[2], o)):
-        if _is_var(term):
+        if is_compiled_var(term):
             bound = out.get(term)
             if bound is None:
                 out = {**out, term: value}

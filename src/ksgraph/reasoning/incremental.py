@@ -39,7 +39,7 @@ from rdflib.term import Node
 
 from ksgraph.core.terms import to_ox, to_rdflib
 from ksgraph.core.vocab import OWL, RDF, RDFS, XSD
-from ksgraph.reasoning.forward import CompiledRule, compile_for
+from ksgraph.reasoning.forward import CompiledRule, Env, compile_for, is_compiled_var, match_atom, next_atom
 from ksgraph.reasoning.noise import is_noise
 from ksgraph.reasoning.rules import Rule
 
@@ -47,7 +47,6 @@ from ksgraph.reasoning.rules import Rule
 # narrowly, and a rule's terms come from compile_for as Hashable, so they are Any here.
 Term = Any
 Fact = tuple[Any, Any, Any]
-Env = dict[str, Any]
 
 _W3C = (XSD, RDF, RDFS, OWL)
 _TYPE = ox.NamedNode(RDF + "type")
@@ -64,10 +63,6 @@ _AXIOM_PREDICATES = frozenset(
 
 class NeedFull(Exception):
     """The change cannot be reasoned over incrementally; the message says why."""
-
-
-def _is_var(term: object) -> bool:
-    return type(term) is str
 
 
 def storable_subject(term: Term) -> bool:
@@ -93,8 +88,8 @@ class Rules:
         self.heads: dict[tuple[Term, Term | None], list[CompiledRule]] = defaultdict(list)
         for rule in self.rules:
             for i, (_, p, o) in enumerate(rule.body):
-                self.triggers[p, None if _is_var(o) else o].append((rule, i))
-            self.heads[rule.head[1], None if _is_var(rule.head[2]) else rule.head[2]].append(rule)
+                self.triggers[p, None if is_compiled_var(o) else o].append((rule, i))
+            self.heads[rule.head[1], None if is_compiled_var(rule.head[2]) else rule.head[2]].append(rule)
         self._dead: dict[tuple[Term, Term], bool] = {}
         # x owl:sameAs x is noise; it may be left out only if no rule but eq-sym (which gives it back) reads it.
         self.same_as_read_by_eq_sym_only = all(r.name == "eq-sym" for r, _ in self.triggers.get((_SAME_AS, None), ()))
@@ -301,7 +296,7 @@ class Incremental:
     def _derivable(self, fact: Fact) -> bool:
         s, p, o = fact
         for rule in self.rules.concluding(p, o):
-            env = _match(rule.head, s, o, {})
+            env = match_atom(rule.head, s, o, {})
             if env is not None and next(self._solve(rule.body, env), None) is not None:
                 return True
         return False
@@ -335,7 +330,7 @@ class Incremental:
     def _consequences(self, fact: Fact) -> Iterator[Fact]:
         s, p, o = fact
         for rule, i in list(self.rules.triggered(p, o)):
-            env = _match(rule.body[i], s, o, {})
+            env = match_atom(rule.body[i], s, o, {})
             if env is None:
                 continue
             rest = rule.body[:i] + rule.body[i + 1 :]
@@ -347,22 +342,19 @@ class Incremental:
         if not atoms:
             yield env
             return
-        bound = [(not _is_var(a[0]) or a[0] in env) + (not _is_var(a[2]) or a[2] in env) for a in atoms]
-        atom = atoms[bound.index(max(bound))]
-        rest = tuple(a for a in atoms if a is not atom)
-        s, p, o = (env.get(t, t) if _is_var(t) else t for t in atom)
-        if not _is_var(s) and not _is_var(o):
+        atom, rest, (s, p, o) = next_atom(atoms, env)
+        if not is_compiled_var(s) and not is_compiled_var(o):
             if self.model.holds((s, p, o)):
                 yield from self._solve(rest, env)
             return
-        if not _is_var(s):
+        if not is_compiled_var(s):
             pairs = [(s, x) for x in self.model.objects(s, p)]
-        elif not _is_var(o):
+        elif not is_compiled_var(o):
             pairs = [(x, o) for x in self.model.subjects(p, o)]
         else:
             raise NeedFull(f"a rule reads every {p} triple")  # compiled bodies are connected: not reached
         for cs, co in pairs:
-            extended = _match(atom, cs, co, env)
+            extended = match_atom(atom, cs, co, env)
             if extended is not None:
                 yield from self._solve(rest, extended)
 
@@ -397,20 +389,6 @@ def _subject(term: Term) -> bool:
     reads it as a subject (``?x ks:counterpartOf ?y . ?y …``): no stored triple has one, and the store
     refuses the pattern."""
     return isinstance(term, ox.NamedNode | ox.BlankNode)
-
-
-def _match(atom: tuple[Term, Term, Term], s: Term, o: Term, env: Env) -> Env | None:
-    out = env
-    for term, value in ((atom[0], s), (atom[2], o)):
-        if _is_var(term):
-            seen = out.get(term)
-            if seen is None:
-                out = {**out, term: value}
-            elif seen != value:
-                return None
-        elif term != value:
-            return None
-    return out
 
 
 def _show(fact: Fact) -> str:
